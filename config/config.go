@@ -1,0 +1,152 @@
+// Package config reads Hotline's settings from the environment, in one place.
+package config
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting of the service. API.md lists the variables.
+type Config struct {
+	DatabaseURL     string
+	RedisURL        string
+	HTTPAddr        string
+	AdminUsername   string
+	AdminPassword   string
+	WebhookSecret   string
+	PlatformAPIKey  string
+	TimeZone        string
+	Location        *time.Location
+	PublicRateLimit int
+	DeliveryURL     string
+	WorkingHours    string
+	SMTP            SMTP
+	// SessionTTL is how long a login token lives.
+	SessionTTL time.Duration
+	// RatingLinkTTL is how long a rating link may be used.
+	RatingLinkTTL time.Duration
+	// PublicBaseURL prefixes links sent to citizens (rating links).
+	PublicBaseURL string
+	// TrustedProxies are the addresses whose X-Forwarded-For is believed.
+	TrustedProxies []string
+	// CORSOrigins are the portal origins allowed to call the public endpoints.
+	CORSOrigins []string
+	// WorkerConcurrency is the number of tasks a worker runs at once.
+	WorkerConcurrency int
+	// ReconcileInterval is how often the worker looks for work whose task was lost.
+	ReconcileInterval time.Duration
+	// RetentionYears, when positive, anonymises citizens of items closed longer ago.
+	RetentionYears int
+	// DeliveryMaxRetry is how often a delivery is retried before it is marked failed.
+	DeliveryMaxRetry int
+	// RetryBase is the first retry delay of a task; it doubles up to 5 minutes.
+	RetryBase time.Duration
+	// SweepInterval is how often the deadline sweep runs.
+	SweepInterval time.Duration
+}
+
+// SMTP are the settings of the mail adapter (HOTLINE_SMTP_*).
+type SMTP struct {
+	Host     string
+	Port     int
+	Username string
+	Password string
+	From     string
+}
+
+// FromEnv reads the configuration from the process environment.
+func FromEnv() (Config, error) { return Load(os.Getenv) }
+
+// Load reads the configuration through getenv, so tests can pass their own.
+func Load(getenv func(string) string) (Config, error) {
+	str := func(key, def string) string {
+		if v := strings.TrimSpace(getenv(key)); v != "" {
+			return v
+		}
+		return def
+	}
+	var errs []string
+	integer := func(key string, def int) int {
+		v := strings.TrimSpace(getenv(key))
+		if v == "" {
+			return def
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			errs = append(errs, fmt.Sprintf("%s: want a whole number >= 0, got %q", key, v))
+			return def
+		}
+		return n
+	}
+	duration := func(key string, def time.Duration) time.Duration {
+		v := strings.TrimSpace(getenv(key))
+		if v == "" {
+			return def
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Sprintf("%s: want a positive duration like 12h, got %q", key, v))
+			return def
+		}
+		return d
+	}
+	list := func(key string) []string {
+		var out []string
+		for _, p := range strings.Split(getenv(key), ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	c := Config{
+		DatabaseURL:       str("HOTLINE_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hotline?sslmode=disable"),
+		RedisURL:          str("HOTLINE_REDIS_URL", "redis://127.0.0.1:6379/0"),
+		HTTPAddr:          str("HOTLINE_HTTP_ADDR", ":8080"),
+		AdminUsername:     str("HOTLINE_ADMIN_USERNAME", "admin"),
+		AdminPassword:     getenv("HOTLINE_ADMIN_PASSWORD"),
+		WebhookSecret:     getenv("HOTLINE_WEBHOOK_SECRET"),
+		PlatformAPIKey:    getenv("HOTLINE_PLATFORM_API_KEY"),
+		TimeZone:          str("HOTLINE_TIMEZONE", "Asia/Shanghai"),
+		PublicRateLimit:   integer("HOTLINE_PUBLIC_RATE_LIMIT", 30),
+		DeliveryURL:       str("HOTLINE_DELIVERY_URL", ""),
+		WorkingHours:      str("HOTLINE_WORKING_HOURS", "09:00-12:00,13:30-17:30"),
+		SessionTTL:        duration("HOTLINE_SESSION_TTL", 12*time.Hour),
+		RatingLinkTTL:     duration("HOTLINE_RATING_LINK_TTL", 15*24*time.Hour),
+		PublicBaseURL:     strings.TrimRight(str("HOTLINE_PUBLIC_BASE_URL", "http://localhost:8080"), "/"),
+		TrustedProxies:    list("HOTLINE_TRUSTED_PROXIES"),
+		CORSOrigins:       list("HOTLINE_CORS_ORIGINS"),
+		WorkerConcurrency: integer("HOTLINE_WORKER_CONCURRENCY", 20),
+		ReconcileInterval: duration("HOTLINE_RECONCILE_INTERVAL", 2*time.Second),
+		RetentionYears:    integer("HOTLINE_RETENTION_YEARS", 0),
+		DeliveryMaxRetry:  integer("HOTLINE_DELIVERY_MAX_RETRY", 10),
+		RetryBase:         duration("HOTLINE_RETRY_BASE", 2*time.Second),
+		SweepInterval:     duration("HOTLINE_SWEEP_INTERVAL", 10*time.Second),
+		SMTP: SMTP{
+			Host:     str("HOTLINE_SMTP_HOST", ""),
+			Port:     integer("HOTLINE_SMTP_PORT", 587),
+			Username: getenv("HOTLINE_SMTP_USERNAME"),
+			Password: getenv("HOTLINE_SMTP_PASSWORD"),
+			From:     str("HOTLINE_SMTP_FROM", ""),
+		},
+	}
+	loc, err := time.LoadLocation(c.TimeZone)
+	if err != nil {
+		errs = append(errs, fmt.Sprintf("HOTLINE_TIMEZONE: unknown zone %q", c.TimeZone))
+		loc = time.UTC
+	}
+	c.Location = loc
+	if c.WorkerConcurrency == 0 {
+		c.WorkerConcurrency = 1
+	}
+	if c.SMTP.Host != "" && c.SMTP.From == "" {
+		errs = append(errs, "HOTLINE_SMTP_FROM: required when HOTLINE_SMTP_HOST is set")
+	}
+	if len(errs) > 0 {
+		return c, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
+	}
+	return c, nil
+}

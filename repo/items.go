@@ -1,0 +1,401 @@
+package repo
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// Item is a row of items.
+type Item struct {
+	ID              int64          `db:"id"`
+	TrackingCode    string         `db:"tracking_code"`
+	SecretHash      []byte         `db:"secret_hash"`
+	Channel         string         `db:"channel"`
+	Kind            string         `db:"kind"`
+	CategoryCode    *string        `db:"category_code"`
+	Title           string         `db:"title"`
+	Content         string         `db:"content"`
+	Status          string         `db:"status"`
+	Urgent          bool           `db:"urgent"`
+	Confidential    bool           `db:"confidential"`
+	CitizenName     string         `db:"citizen_name"`
+	CitizenPhone    string         `db:"citizen_phone"`
+	CitizenEmail    string         `db:"citizen_email"`
+	AuthorID        string         `db:"author_id"`
+	Region          string         `db:"region"`
+	SourceRef       *string        `db:"source_ref"`
+	SourceURL       string         `db:"source_url"`
+	PostedAt        *time.Time     `db:"posted_at"`
+	UpstreamDueAt   *time.Time     `db:"upstream_due_at"`
+	PublishConsent  bool           `db:"publish_consent"`
+	PublishedAt     *time.Time     `db:"published_at"`
+	Answer          string         `db:"answer"`
+	ReceivedAt      time.Time      `db:"received_at"`
+	DispatchedAt    *time.Time     `db:"dispatched_at"`
+	AcceptDueAt     *time.Time     `db:"accept_due_at"`
+	DueAt           *time.Time     `db:"due_at"`
+	OriginalDueAt   *time.Time     `db:"original_due_at"`
+	RemindAt        *time.Time     `db:"remind_at"`
+	RemindedAt      *time.Time     `db:"reminded_at"`
+	Overdue         bool           `db:"overdue"`
+	OverdueAt       *time.Time     `db:"overdue_at"`
+	PrimaryUnitCode *string        `db:"primary_unit_code"`
+	CoUnitCodes     pq.StringArray `db:"co_unit_codes"`
+	AcceptedAt      *time.Time     `db:"accepted_at"`
+	RepliedAt       *time.Time     `db:"replied_at"`
+	CompletedAt     *time.Time     `db:"completed_at"`
+	HandleSeconds   *int64         `db:"handle_seconds"`
+	ClosedAt        *time.Time     `db:"closed_at"`
+	VisitDueAt      *time.Time     `db:"visit_due_at"`
+	ReopenedCount   int            `db:"reopened_count"`
+	MergedIntoID    *int64         `db:"merged_into_id"`
+	CreatedBy       *int64         `db:"created_by"`
+	IdemScope       *string        `db:"idem_scope"`
+	IdemKey         *string        `db:"idem_key"`
+	UpdatedAt       time.Time      `db:"updated_at"`
+}
+
+const itemCols = `id, tracking_code, secret_hash, channel, kind, category_code, title, content, status, urgent,
+	confidential, citizen_name, citizen_phone, citizen_email, author_id, region, source_ref, source_url,
+	posted_at, upstream_due_at, publish_consent, published_at, answer, received_at, dispatched_at, accept_due_at, due_at,
+	original_due_at, remind_at, reminded_at, overdue, overdue_at, primary_unit_code, co_unit_codes, accepted_at,
+	replied_at, completed_at, handle_seconds, closed_at, visit_due_at, reopened_count, merged_into_id, created_by,
+	idem_scope, idem_key, updated_at`
+
+// InsertItem stores a new item and returns it as stored.
+func (q *Q) InsertItem(ctx context.Context, it Item) (Item, error) {
+	var out Item
+	err := sqlxGet(ctx, q, &out, `INSERT INTO items (tracking_code, secret_hash, channel, kind, category_code, title,
+			content, status, urgent, confidential, citizen_name, citizen_phone, citizen_email, author_id, region,
+			source_ref, source_url, upstream_due_at, publish_consent, answer, received_at, replied_at, created_by,
+			idem_scope, idem_key, posted_at, visit_due_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
+			$23, $24, $25, $26, $27)
+		RETURNING `+itemCols,
+		it.TrackingCode, it.SecretHash, it.Channel, it.Kind, it.CategoryCode, it.Title, it.Content, it.Status,
+		it.Urgent, it.Confidential, it.CitizenName, it.CitizenPhone, it.CitizenEmail, it.AuthorID, it.Region,
+		it.SourceRef, it.SourceURL, it.UpstreamDueAt, it.PublishConsent, it.Answer, it.ReceivedAt, it.RepliedAt,
+		it.CreatedBy, it.IdemScope, it.IdemKey, it.PostedAt, it.VisitDueAt)
+	return out, err
+}
+
+// SaveItem writes every field an action may change.
+func (q *Q) SaveItem(ctx context.Context, it Item) error {
+	_, err := q.x.ExecContext(ctx, `UPDATE items SET status = $2, category_code = $3, urgent = $4,
+			published_at = $5, answer = $6, dispatched_at = $7, accept_due_at = $8, due_at = $9, original_due_at = $10,
+			remind_at = $11, reminded_at = $12, overdue = $13, overdue_at = $14, primary_unit_code = $15,
+			co_unit_codes = $16, accepted_at = $17, replied_at = $18, completed_at = $19, handle_seconds = $20,
+			closed_at = $21, visit_due_at = $22, reopened_count = $23, merged_into_id = $24,
+			citizen_name = $25, citizen_phone = $26, citizen_email = $27, author_id = $28, updated_at = now()
+		WHERE id = $1`,
+		it.ID, it.Status, it.CategoryCode, it.Urgent, it.PublishedAt, it.Answer, it.DispatchedAt, it.AcceptDueAt,
+		it.DueAt, it.OriginalDueAt, it.RemindAt, it.RemindedAt, it.Overdue, it.OverdueAt, it.PrimaryUnitCode,
+		it.CoUnitCodes, it.AcceptedAt, it.RepliedAt, it.CompletedAt, it.HandleSeconds, it.ClosedAt, it.VisitDueAt,
+		it.ReopenedCount, it.MergedIntoID, it.CitizenName, it.CitizenPhone, it.CitizenEmail, it.AuthorID)
+	if err != nil {
+		return fmt.Errorf("save item %d: %w", it.ID, err)
+	}
+	return nil
+}
+
+// GetItem reads one item.
+func (q *Q) GetItem(ctx context.Context, id int64) (Item, error) {
+	var it Item
+	err := sqlxGet(ctx, q, &it, `SELECT `+itemCols+` FROM items WHERE id = $1`, id)
+	return it, err
+}
+
+// LockItem reads one item and locks its row until the transaction ends, so
+// that concurrent actions on the same item run one after the other.
+func (q *Q) LockItem(ctx context.Context, id int64) (Item, error) {
+	var it Item
+	err := sqlxGet(ctx, q, &it, `SELECT `+itemCols+` FROM items WHERE id = $1 FOR UPDATE`, id)
+	return it, err
+}
+
+// ItemBySourceRef finds a microblog or platform item by its upstream id.
+func (q *Q) ItemBySourceRef(ctx context.Context, channel, ref string) (Item, error) {
+	var it Item
+	err := sqlxGet(ctx, q, &it, `SELECT `+itemCols+` FROM items WHERE channel = $1 AND source_ref = $2`, channel, ref)
+	return it, err
+}
+
+// ItemByIdemKey finds the item a request with this idempotency key created.
+func (q *Q) ItemByIdemKey(ctx context.Context, scope, key string) (Item, error) {
+	var it Item
+	err := sqlxGet(ctx, q, &it, `SELECT `+itemCols+` FROM items WHERE idem_scope = $1 AND idem_key = $2`, scope, key)
+	return it, err
+}
+
+// ItemByTrackingCode finds an item by the code given to the citizen.
+func (q *Q) ItemByTrackingCode(ctx context.Context, code string) (Item, error) {
+	var it Item
+	err := sqlxGet(ctx, q, &it, `SELECT `+itemCols+` FROM items WHERE tracking_code = $1`, code)
+	return it, err
+}
+
+// ItemFilter selects items for a list. Zero values do not filter.
+type ItemFilter struct {
+	Status       string
+	UnitCode     string // primary or co-handling unit
+	Channel      string
+	Kind         string
+	CategoryCode string
+	Overdue      *bool
+	VisitDue     *bool
+	Q            string
+	From, To     *time.Time
+	// ScopeUnit restricts the list to one unit's items (unit roles).
+	ScopeUnit string
+	BeforeID  int64 // cursor: items with a smaller id
+	Limit     int
+}
+
+// ListItems returns items, newest first, matching the filter.
+func (q *Q) ListItems(ctx context.Context, f ItemFilter) ([]Item, error) {
+	var (
+		where []string
+		args  []any
+	)
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if f.Status != "" {
+		where = append(where, "status = "+arg(f.Status))
+	}
+	if f.UnitCode != "" {
+		p := arg(f.UnitCode)
+		where = append(where, "(primary_unit_code = "+p+" OR "+p+" = ANY(co_unit_codes))")
+	}
+	if f.ScopeUnit != "" {
+		p := arg(f.ScopeUnit)
+		where = append(where, "(primary_unit_code = "+p+" OR "+p+" = ANY(co_unit_codes))")
+	}
+	if f.Channel != "" {
+		where = append(where, "channel = "+arg(f.Channel))
+	}
+	if f.Kind != "" {
+		where = append(where, "kind = "+arg(f.Kind))
+	}
+	if f.CategoryCode != "" {
+		where = append(where, "category_code = "+arg(f.CategoryCode))
+	}
+	if f.Overdue != nil {
+		if *f.Overdue {
+			where = append(where, "overdue")
+		} else {
+			where = append(where, "NOT overdue")
+		}
+	}
+	if f.VisitDue != nil {
+		cond := "(visit_due_at IS NOT NULL AND visit_due_at <= now() AND status IN ('replied', 'answered') AND NOT EXISTS (SELECT 1 FROM ratings r WHERE r.item_id = items.id AND r.created_at >= coalesce(items.replied_at, items.received_at)))"
+		if *f.VisitDue {
+			where = append(where, cond)
+		} else {
+			where = append(where, "NOT "+cond)
+		}
+	}
+	if f.Q != "" {
+		where = append(where, "(title || ' ' || content) ILIKE "+arg("%"+escapeLike(f.Q)+"%"))
+	}
+	if f.From != nil {
+		where = append(where, "received_at >= "+arg(*f.From))
+	}
+	if f.To != nil {
+		where = append(where, "received_at < "+arg(*f.To))
+	}
+	if f.BeforeID > 0 {
+		where = append(where, "id < "+arg(f.BeforeID))
+	}
+	query := `SELECT ` + itemCols + ` FROM items`
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	query += " ORDER BY id DESC LIMIT " + arg(f.Limit)
+	var out []Item
+	err := sqlxSelect(ctx, q, &out, query, args...)
+	return out, err
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// ItemIDsInStatus returns ids of items in a status that has not changed since
+// before `before`, oldest first: the reconciler's view of lost work.
+func (q *Q) ItemIDsInStatus(ctx context.Context, status string, before time.Time, limit int) ([]int64, error) {
+	var out []int64
+	err := sqlxSelect(ctx, q, &out, `SELECT id FROM items WHERE status = $1 AND updated_at < $2 ORDER BY id LIMIT $3`,
+		status, before, limit)
+	return out, err
+}
+
+// CountItemsByStatus counts items per status, for the metrics endpoint.
+func (q *Q) CountItemsByStatus(ctx context.Context) (map[string]int64, error) {
+	rows, err := q.x.QueryxContext(ctx, `SELECT status, count(*) FROM items GROUP BY status`)
+	if err != nil {
+		return nil, fmt.Errorf("count items: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var s string
+		var n int64
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, fmt.Errorf("count items: %w", err)
+		}
+		out[s] = n
+	}
+	return out, rows.Err()
+}
+
+// Assignment is a row of assignments.
+type Assignment struct {
+	ID           int64      `db:"id"`
+	ItemID       int64      `db:"item_id"`
+	UnitCode     string     `db:"unit_code"`
+	Role         string     `db:"role"`
+	Status       string     `db:"status"`
+	AssignedAt   time.Time  `db:"assigned_at"`
+	AcceptDueAt  *time.Time `db:"accept_due_at"`
+	AcceptedAt   *time.Time `db:"accepted_at"`
+	AcceptLate   bool       `db:"accept_late"`
+	ReturnedAt   *time.Time `db:"returned_at"`
+	ReturnReason string     `db:"return_reason"`
+}
+
+const assignmentCols = `id, item_id, unit_code, role, status, assigned_at, accept_due_at, accepted_at, accept_late,
+	returned_at, return_reason`
+
+// InsertAssignment gives an item to a unit.
+func (q *Q) InsertAssignment(ctx context.Context, a Assignment) (Assignment, error) {
+	var out Assignment
+	err := sqlxGet(ctx, q, &out, `INSERT INTO assignments (item_id, unit_code, role, status, assigned_at, accept_due_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING `+assignmentCols,
+		a.ItemID, a.UnitCode, a.Role, a.Status, a.AssignedAt, a.AcceptDueAt)
+	return out, err
+}
+
+// SaveAssignment writes an assignment's changing fields.
+func (q *Q) SaveAssignment(ctx context.Context, a Assignment) error {
+	_, err := q.x.ExecContext(ctx, `UPDATE assignments SET status = $2, accept_due_at = $3, accepted_at = $4,
+		accept_late = $5, returned_at = $6, return_reason = $7 WHERE id = $1`,
+		a.ID, a.Status, a.AcceptDueAt, a.AcceptedAt, a.AcceptLate, a.ReturnedAt, a.ReturnReason)
+	if err != nil {
+		return fmt.Errorf("save assignment %d: %w", a.ID, err)
+	}
+	return nil
+}
+
+// ItemAssignments lists an item's assignments, oldest first.
+func (q *Q) ItemAssignments(ctx context.Context, itemID int64) ([]Assignment, error) {
+	var out []Assignment
+	err := sqlxSelect(ctx, q, &out, `SELECT `+assignmentCols+` FROM assignments WHERE item_id = $1 ORDER BY id`, itemID)
+	return out, err
+}
+
+// Event is a row of the item timeline.
+type Event struct {
+	ID         int64     `db:"id"`
+	ItemID     int64     `db:"item_id"`
+	At         time.Time `db:"at"`
+	ActorID    *int64    `db:"actor_id"`
+	Actor      string    `db:"actor"`
+	Action     string    `db:"action"`
+	FromStatus *string   `db:"from_status"`
+	ToStatus   *string   `db:"to_status"`
+	Note       string    `db:"note"`
+	UnitCode   *string   `db:"unit_code"`
+}
+
+// AppendEvent adds an event to an item's timeline and marks the item's
+// statistics for recomputation, in one statement.
+func (q *Q) AppendEvent(ctx context.Context, e Event) error {
+	_, err := q.x.ExecContext(ctx, `WITH e AS (
+			INSERT INTO events (item_id, at, actor_id, actor, action, from_status, to_status, note, unit_code)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING item_id)
+		INSERT INTO stats_dirty (item_id) SELECT item_id FROM e ON CONFLICT DO NOTHING`,
+		e.ItemID, e.At, e.ActorID, e.Actor, e.Action, e.FromStatus, e.ToStatus, e.Note, e.UnitCode)
+	if err != nil {
+		return fmt.Errorf("append event %s to item %d: %w", e.Action, e.ItemID, err)
+	}
+	return nil
+}
+
+// ItemEvents lists an item's timeline, oldest first.
+func (q *Q) ItemEvents(ctx context.Context, itemID int64) ([]Event, error) {
+	var out []Event
+	err := sqlxSelect(ctx, q, &out, `SELECT id, item_id, at, actor_id, actor, action, from_status, to_status, note,
+		unit_code FROM events WHERE item_id = $1 ORDER BY id`, itemID)
+	return out, err
+}
+
+// ItemsMergedInto lists the items merged into an item.
+func (q *Q) ItemsMergedInto(ctx context.Context, id int64) ([]Item, error) {
+	var out []Item
+	err := sqlxSelect(ctx, q, &out, `SELECT `+itemCols+` FROM items WHERE merged_into_id = $1 ORDER BY id`, id)
+	return out, err
+}
+
+// PublishedItems lists published letters, newest first, before the cursor id.
+func (q *Q) PublishedItems(ctx context.Context, beforeID int64, limit int) ([]Item, error) {
+	var out []Item
+	err := sqlxSelect(ctx, q, &out, `SELECT `+itemCols+` FROM items WHERE published_at IS NOT NULL
+		AND ($1 = 0 OR id < $1) ORDER BY id DESC LIMIT $2`, beforeID, limit)
+	return out, err
+}
+
+// SimilarItem is a possible duplicate of an item.
+type SimilarItem struct {
+	Item
+	Reason     string  `db:"reason"`
+	Similarity float64 `db:"similarity"`
+}
+
+// SimilarItems finds items received within `window` of the item that share
+// its phone number or microblog author, or whose text is similar (pg_trgm,
+// similarity above the threshold), most similar first. Merged items are left
+// out.
+func (q *Q) SimilarItems(ctx context.Context, it Item, window time.Duration, threshold float64, limit int) ([]SimilarItem, error) {
+	var out []SimilarItem
+	text := it.Title + " " + it.Content
+	err := sqlxSelect(ctx, q, &out, `SELECT `+itemCols+`,
+			CASE WHEN $2 <> '' AND citizen_phone = $2 THEN 'same_phone'
+				WHEN $3 <> '' AND author_id = $3 THEN 'same_author'
+				ELSE 'similar_text' END AS reason,
+			round(similarity(title || ' ' || content, $4)::numeric, 4)::float8 AS similarity
+		FROM items
+		WHERE id <> $1 AND merged_into_id IS NULL
+			AND received_at BETWEEN $5::timestamptz - $6 * interval '1 second' AND $5::timestamptz + $6 * interval '1 second'
+			AND (($2 <> '' AND citizen_phone = $2) OR ($3 <> '' AND author_id = $3)
+				OR similarity(title || ' ' || content, $4) >= $7)
+		ORDER BY similarity DESC, id DESC LIMIT $8`,
+		it.ID, it.CitizenPhone, it.AuthorID, text, it.ReceivedAt, int64(window/time.Second), threshold, limit)
+	return out, err
+}
+
+// AnonymiseClosed removes the citizen's identity from up to limit items
+// closed before `before`, and from their deliveries, recording an event on
+// each; it returns how many items it changed.
+func (q *Q) AnonymiseClosed(ctx context.Context, before time.Time, limit int) (int64, error) {
+	var n int64
+	err := sqlxGet(ctx, q, &n, `WITH u AS (
+			UPDATE items SET citizen_name = '', citizen_phone = '', citizen_email = '', author_id = '',
+				secret_hash = NULL, updated_at = now()
+			WHERE id IN (SELECT id FROM items WHERE status = 'closed' AND closed_at < $1
+				AND (citizen_name <> '' OR citizen_phone <> '' OR citizen_email <> '' OR author_id <> '') LIMIT $2)
+			RETURNING id),
+		e AS (INSERT INTO events (item_id, actor, action, note)
+			SELECT id, 'system', 'anonymised', '保存期满,已删除群众个人信息' FROM u),
+		d AS (UPDATE deliveries SET recipient = '' WHERE item_id IN (SELECT id FROM u))
+		SELECT count(*) FROM u`, before, limit)
+	if err != nil {
+		return 0, fmt.Errorf("anonymise items: %w", err)
+	}
+	return n, nil
+}

@@ -1,0 +1,581 @@
+package repo
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/lib/pq"
+
+	"hotline/domain"
+)
+
+// countCols are the additive columns of item_facts and stats_cube, in the
+// order of domain.Counts.Values.
+const countCols = `received, answered, dispatched, completed, completed_on_time, accepted_on_time, replied, rated,
+	satisfied, basically_satisfied, dissatisfied, five_star, resolved, overdue, handle_seconds`
+
+func countColList() []string {
+	out := strings.Split(countCols, ",")
+	for i := range out {
+		out[i] = strings.TrimSpace(out[i])
+	}
+	return out
+}
+
+// Dimension names of the statistics.
+const (
+	DimUnit     = "unit"
+	DimChannel  = "channel"
+	DimKind     = "kind"
+	DimCategory = "category"
+)
+
+// Cube is one roll-up grain of stats_cube: by day or by month, keeping some of
+// the dimensions ('*' in the others).
+type Cube struct {
+	ID      int
+	Monthly bool
+	Dims    []string
+}
+
+// Keeps reports whether the cube keeps a dimension.
+func (c Cube) Keeps(dim string) bool {
+	for _, d := range c.Dims {
+		if d == dim {
+			return true
+		}
+	}
+	return false
+}
+
+// Cubes lists the roll-ups kept. Every item change updates each of them;
+// a statistics query reads the smallest one that holds what it needs.
+func Cubes() []Cube {
+	all := []string{DimUnit, DimChannel, DimKind, DimCategory}
+	return []Cube{
+		{ID: 0, Monthly: false, Dims: all},
+		{ID: 1, Monthly: true, Dims: all},
+		{ID: 2, Monthly: false, Dims: []string{DimUnit}},
+		{ID: 3, Monthly: true, Dims: []string{DimUnit}},
+		{ID: 4, Monthly: false, Dims: []string{DimChannel, DimKind}},
+		{ID: 5, Monthly: true, Dims: []string{DimChannel, DimKind}},
+		{ID: 6, Monthly: false, Dims: nil},
+		{ID: 7, Monthly: true, Dims: nil},
+		{ID: 8, Monthly: true, Dims: []string{DimCategory}},
+		{ID: 9, Monthly: true, Dims: []string{DimUnit, DimChannel}},
+	}
+}
+
+// FactKey is where one item is counted.
+type FactKey struct {
+	Day      time.Time // local date at midnight UTC, as Postgres returns a date
+	Unit     string
+	Channel  string
+	Kind     string
+	Category string
+}
+
+// CubeKey is a row of stats_cube.
+type CubeKey struct {
+	Cube     int
+	Period   time.Time
+	Unit     string
+	Channel  string
+	Kind     string
+	Category string
+}
+
+// Key projects a fact key onto the cube.
+func (c Cube) Key(k FactKey) CubeKey {
+	out := CubeKey{Cube: c.ID, Period: k.Day, Unit: "*", Channel: "*", Kind: "*", Category: "*"}
+	if c.Monthly {
+		out.Period = time.Date(k.Day.Year(), k.Day.Month(), 1, 0, 0, 0, 0, time.UTC)
+	}
+	if c.Keeps(DimUnit) {
+		out.Unit = k.Unit
+	}
+	if c.Keeps(DimChannel) {
+		out.Channel = k.Channel
+	}
+	if c.Keeps(DimKind) {
+		out.Kind = k.Kind
+	}
+	if c.Keeps(DimCategory) {
+		out.Category = k.Category
+	}
+	return out
+}
+
+// OutcomeRow is what the statistics read of an item from the raw tables.
+type OutcomeRow struct {
+	ItemID        int64      `db:"id"`
+	ReceivedAt    time.Time  `db:"received_at"`
+	Unit          string     `db:"unit_code"`
+	Channel       string     `db:"channel"`
+	Kind          string     `db:"kind"`
+	Category      string     `db:"category_code"`
+	Merged        bool       `db:"merged"`
+	HasAnswer     bool       `db:"has_answer"`
+	DispatchedAt  *time.Time `db:"dispatched_at"`
+	RepliedAt     *time.Time `db:"replied_at"`
+	CompletedAt   *time.Time `db:"completed_at"`
+	DueAt         *time.Time `db:"due_at"`
+	Overdue       bool       `db:"overdue"`
+	AcceptDueAt   *time.Time `db:"accept_due_at"`
+	AcceptedAt    *time.Time `db:"accepted_at"`
+	HandleSeconds *int64     `db:"handle_seconds"`
+	Satisfaction  *string    `db:"satisfaction"`
+	Stars         *int       `db:"stars"`
+	Resolved      *bool      `db:"resolved"`
+}
+
+// Outcome converts the row for domain.Count.
+func (r OutcomeRow) Outcome() domain.Outcome {
+	o := domain.Outcome{Merged: r.Merged, HasAnswer: r.HasAnswer, DispatchedAt: r.DispatchedAt, RepliedAt: r.RepliedAt,
+		CompletedAt: r.CompletedAt, DueAt: r.DueAt, Overdue: r.Overdue, AcceptDueAt: r.AcceptDueAt,
+		AcceptedAt: r.AcceptedAt, HandleSeconds: r.HandleSeconds, Stars: r.Stars}
+	if r.Satisfaction != nil {
+		o.Satisfaction = *r.Satisfaction
+	}
+	if r.Resolved != nil {
+		o.Resolved = *r.Resolved
+	}
+	return o
+}
+
+// Key is where the item is counted, its day taken in loc.
+func (r OutcomeRow) Key(loc *time.Location) FactKey {
+	l := r.ReceivedAt.In(loc)
+	return FactKey{Day: time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, time.UTC), Unit: r.Unit,
+		Channel: r.Channel, Kind: r.Kind, Category: r.Category}
+}
+
+const outcomeSelect = `SELECT i.id, i.received_at, coalesce(i.primary_unit_code, '') AS unit_code, i.channel, i.kind,
+	coalesce(i.category_code, '') AS category_code, i.merged_into_id IS NOT NULL AS merged, i.answer <> '' AS has_answer,
+	i.dispatched_at, i.replied_at, i.completed_at, i.due_at, i.overdue, i.accept_due_at, i.accepted_at,
+	i.handle_seconds, r.satisfaction, r.stars, r.resolved`
+
+// ClaimDirty takes up to limit items off stats_dirty for this transaction;
+// concurrent workers take disjoint sets.
+func (q *Q) ClaimDirty(ctx context.Context, limit int) ([]int64, error) {
+	var out []int64
+	err := sqlxSelect(ctx, q, &out, `DELETE FROM stats_dirty WHERE item_id IN (
+		SELECT item_id FROM stats_dirty ORDER BY item_id LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING item_id`, limit)
+	return out, err
+}
+
+// CountDirty counts items waiting for the roll-up.
+func (q *Q) CountDirty(ctx context.Context) (int64, error) {
+	var n int64
+	err := sqlxGet(ctx, q, &n, `SELECT count(*) FROM stats_dirty`)
+	return n, err
+}
+
+// Outcomes reads the statistics view of some items.
+func (q *Q) Outcomes(ctx context.Context, ids []int64) ([]OutcomeRow, error) {
+	var out []OutcomeRow
+	err := sqlxSelect(ctx, q, &out, outcomeSelect+` FROM items i
+		LEFT JOIN LATERAL (SELECT satisfaction, stars, resolved FROM ratings WHERE item_id = i.id
+			ORDER BY created_at DESC, id DESC LIMIT 1) r ON true
+		WHERE i.id = ANY($1)`, pq.Array(ids))
+	return out, err
+}
+
+// FactRow is a row of item_facts.
+type FactRow struct {
+	ItemID int64
+	Key    FactKey
+	Counts domain.Counts
+}
+
+// Facts reads the stored contributions of some items.
+func (q *Q) Facts(ctx context.Context, ids []int64) (map[int64]FactRow, error) {
+	rows, err := q.x.QueryxContext(ctx, `SELECT item_id, day, unit_code, channel, kind, category_code, `+countCols+`
+		FROM item_facts WHERE item_id = ANY($1)`, pq.Array(ids))
+	if err != nil {
+		return nil, fmt.Errorf("read item facts: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]FactRow{}
+	for rows.Next() {
+		f, err := scanFact(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[f.ItemID] = f
+	}
+	return out, rows.Err()
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+// appendCountDest appends scan destinations for every count column.
+func appendCountDest(dest []any, c *domain.Counts) []any {
+	for _, p := range c.Fields() {
+		dest = append(dest, p)
+	}
+	return dest
+}
+
+func scanFact(s scanner) (FactRow, error) {
+	var f FactRow
+	dest := []any{&f.ItemID, &f.Key.Day, &f.Key.Unit, &f.Key.Channel, &f.Key.Kind, &f.Key.Category}
+	dest = appendCountDest(dest, &f.Counts)
+	if err := s.Scan(dest...); err != nil {
+		return f, fmt.Errorf("scan item fact: %w", err)
+	}
+	f.Key.Day = time.Date(f.Key.Day.Year(), f.Key.Day.Month(), f.Key.Day.Day(), 0, 0, 0, 0, time.UTC)
+	return f, nil
+}
+
+// countArrays turns a list of counts into one array per column.
+func countArrays(cs []domain.Counts) []any {
+	cols := make([][]int64, len(countColList()))
+	for _, c := range cs {
+		for i, v := range c.Values() {
+			cols[i] = append(cols[i], v)
+		}
+	}
+	out := make([]any, len(cols))
+	for i := range cols {
+		out[i] = pq.Array(cols[i])
+	}
+	return out
+}
+
+// SaveFacts writes items' contributions, replacing earlier ones.
+func (q *Q) SaveFacts(ctx context.Context, facts []FactRow) error {
+	if len(facts) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(facts))
+	days := make([]string, len(facts))
+	units, channels, kinds, cats := make([]string, len(facts)), make([]string, len(facts)), make([]string, len(facts)), make([]string, len(facts))
+	counts := make([]domain.Counts, len(facts))
+	for i, f := range facts {
+		ids[i], days[i] = f.ItemID, f.Key.Day.Format("2006-01-02")
+		units[i], channels[i], kinds[i], cats[i] = f.Key.Unit, f.Key.Channel, f.Key.Kind, f.Key.Category
+		counts[i] = f.Counts
+	}
+	cols := countColList()
+	sets := make([]string, 0, len(cols)+5)
+	for _, c := range append([]string{"day", "unit_code", "channel", "kind", "category_code"}, cols...) {
+		sets = append(sets, c+" = EXCLUDED."+c)
+	}
+	args := append([]any{pq.Array(ids), pq.Array(days), pq.Array(units), pq.Array(channels), pq.Array(kinds), pq.Array(cats)},
+		countArrays(counts)...)
+	_, err := q.x.ExecContext(ctx, `INSERT INTO item_facts (item_id, day, unit_code, channel, kind, category_code, `+countCols+`)
+		SELECT * FROM unnest($1::bigint[], $2::date[], $3::text[], $4::text[], $5::text[], $6::text[], `+
+		unnestCounts(7)+`) ON CONFLICT (item_id) DO UPDATE SET `+strings.Join(sets, ", "), args...)
+	if err != nil {
+		return fmt.Errorf("save item facts: %w", err)
+	}
+	return nil
+}
+
+// unnestCounts is the unnest argument list of the count columns starting at
+// parameter $first.
+func unnestCounts(first int) string {
+	n := len(countColList())
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = fmt.Sprintf("$%d::bigint[]", first+i)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// ApplyCubeDeltas adds differences to stats_cube rows, creating them as
+// needed. Keys must be distinct.
+func (q *Q) ApplyCubeDeltas(ctx context.Context, deltas map[CubeKey]domain.Counts) error {
+	if len(deltas) == 0 {
+		return nil
+	}
+	var (
+		cubes                        []int64
+		periods                      []string
+		units, channels, kinds, cats []string
+		counts                       []domain.Counts
+	)
+	for k, c := range deltas {
+		if c.IsZero() {
+			continue
+		}
+		cubes, periods = append(cubes, int64(k.Cube)), append(periods, k.Period.Format("2006-01-02"))
+		units, channels, kinds, cats = append(units, k.Unit), append(channels, k.Channel), append(kinds, k.Kind), append(cats, k.Category)
+		counts = append(counts, c)
+	}
+	if len(cubes) == 0 {
+		return nil
+	}
+	cols := countColList()
+	sets := make([]string, len(cols))
+	for i, c := range cols {
+		sets[i] = fmt.Sprintf("%s = stats_cube.%s + EXCLUDED.%s", c, c, c)
+	}
+	args := append([]any{pq.Array(cubes), pq.Array(periods), pq.Array(units), pq.Array(channels), pq.Array(kinds), pq.Array(cats)},
+		countArrays(counts)...)
+	_, err := q.x.ExecContext(ctx, `INSERT INTO stats_cube (cube, period, unit_code, channel, kind, category_code, `+countCols+`)
+		SELECT * FROM unnest($1::smallint[], $2::date[], $3::text[], $4::text[], $5::text[], $6::text[], `+
+		unnestCounts(7)+`) ON CONFLICT (cube, period, unit_code, channel, kind, category_code) DO UPDATE SET `+
+		strings.Join(sets, ", "), args...)
+	if err != nil {
+		return fmt.Errorf("update statistics roll-up: %w", err)
+	}
+	return nil
+}
+
+// CubeQuery reads statistics from one cube.
+type CubeQuery struct {
+	Cube     Cube
+	From, To time.Time // dates; To exclusive
+	// GroupDims are the dimensions kept in the result, and TimeGroup the
+	// period grouping ("", day, week, month, quarter, year).
+	GroupDims []string
+	TimeGroup string
+	Units     []string // filter: any of these units (nil: all)
+	Channel   string
+	Kind      string
+	Category  string
+}
+
+// CubeRow is one result row.
+type CubeRow struct {
+	Period   string
+	Unit     string
+	Channel  string
+	Kind     string
+	Category string
+	Counts   domain.Counts
+}
+
+// periodExpr is the SQL that names a cube row's period in a time grouping.
+func periodExpr(group string) (string, bool) {
+	switch group {
+	case "day":
+		return `to_char(period, 'YYYY-MM-DD')`, true
+	case "week":
+		return `to_char(period, 'IYYY-"W"IW')`, true
+	case "month":
+		return `to_char(period, 'YYYY-MM')`, true
+	case "quarter":
+		return `to_char(period, 'YYYY-"Q"Q')`, true
+	case "year":
+		return `to_char(period, 'YYYY')`, true
+	}
+	return "", false
+}
+
+// QueryCube sums a cube's rows into the groups asked for.
+func (q *Q) QueryCube(ctx context.Context, cq CubeQuery) ([]CubeRow, error) {
+	args := []any{cq.Cube.ID, cq.From.Format("2006-01-02"), cq.To.Format("2006-01-02")}
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	where := []string{"cube = $1", "period >= $2::date", "period < $3::date"}
+	if cq.Units != nil {
+		where = append(where, "unit_code = ANY("+arg(pq.Array(cq.Units))+")")
+	}
+	if cq.Channel != "" {
+		where = append(where, "channel = "+arg(cq.Channel))
+	}
+	if cq.Kind != "" {
+		where = append(where, "kind = "+arg(cq.Kind))
+	}
+	if cq.Category != "" {
+		where = append(where, "category_code = "+arg(cq.Category))
+	}
+	period := "''"
+	if cq.TimeGroup != "" {
+		e, ok := periodExpr(cq.TimeGroup)
+		if !ok {
+			return nil, fmt.Errorf("unknown time grouping %q", cq.TimeGroup)
+		}
+		period = e
+	}
+	dim := func(name, col string) string {
+		for _, d := range cq.GroupDims {
+			if d == name {
+				return col
+			}
+		}
+		return "''"
+	}
+	selects := []string{period, dim(DimUnit, "unit_code"), dim(DimChannel, "channel"), dim(DimKind, "kind"),
+		dim(DimCategory, "category_code")}
+	sums := make([]string, 0, len(countColList()))
+	for _, c := range countColList() {
+		sums = append(sums, "sum("+c+")::bigint")
+	}
+	query := `SELECT ` + strings.Join(selects, ", ") + `, ` + strings.Join(sums, ", ") + ` FROM stats_cube WHERE ` +
+		strings.Join(where, " AND ") + ` GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`
+	rows, err := q.x.QueryxContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("query statistics: %w", err)
+	}
+	defer rows.Close()
+	var out []CubeRow
+	for rows.Next() {
+		var r CubeRow
+		dest := appendCountDest([]any{&r.Period, &r.Unit, &r.Channel, &r.Kind, &r.Category}, &r.Counts)
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("scan statistics: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// StreamOutcomes calls fn for every item's statistics view, in id order,
+// reading in batches so that millions of items fit in memory.
+func (s *Store) StreamOutcomes(ctx context.Context, fn func(OutcomeRow) error) error {
+	var after int64
+	for {
+		var batch []OutcomeRow
+		err := sqlxSelect(ctx, s.Q(), &batch, outcomeSelect+` FROM (SELECT * FROM items WHERE id > $1 ORDER BY id LIMIT 20000) i
+			LEFT JOIN (SELECT DISTINCT ON (item_id) item_id, satisfaction, stars, resolved FROM ratings
+				WHERE item_id > $1 AND item_id <= $1 + 1000000000
+				ORDER BY item_id, created_at DESC, id DESC) r ON r.item_id = i.id
+			ORDER BY i.id`, after)
+		if err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		for _, r := range batch {
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+		after = batch[len(batch)-1].ItemID
+	}
+}
+
+// StreamFacts calls fn for every stored item fact, in item order.
+func (s *Store) StreamFacts(ctx context.Context, fn func(FactRow) error) error {
+	var after int64
+	for {
+		rows, err := s.db.QueryxContext(ctx, `SELECT item_id, day, unit_code, channel, kind, category_code, `+countCols+`
+			FROM item_facts WHERE item_id > $1 ORDER BY item_id LIMIT 20000`, after)
+		if err != nil {
+			return fmt.Errorf("read item facts: %w", err)
+		}
+		n := 0
+		for rows.Next() {
+			f, err := scanFact(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			if err := fn(f); err != nil {
+				rows.Close()
+				return err
+			}
+			after, n = f.ItemID, n+1
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if n == 0 {
+			return nil
+		}
+	}
+}
+
+// cubeSource is the SELECT that computes a cube from item_facts.
+func cubeSource(c Cube) string {
+	period := "day"
+	if c.Monthly {
+		period = "date_trunc('month', day)::date"
+	}
+	dim := func(d, col string) string {
+		if c.Keeps(d) {
+			return col
+		}
+		return "'*'::text"
+	}
+	sums := make([]string, 0, len(countColList()))
+	for _, col := range countColList() {
+		sums = append(sums, "sum("+col+")::bigint AS "+col)
+	}
+	return fmt.Sprintf(`SELECT %d::smallint AS cube, %s AS period, %s AS unit_code, %s AS channel, %s AS kind, %s AS category_code, %s
+		FROM item_facts GROUP BY 2, 3, 4, 5, 6`, c.ID, period, dim(DimUnit, "unit_code"), dim(DimChannel, "channel"),
+		dim(DimKind, "kind"), dim(DimCategory, "category_code"), strings.Join(sums, ", "))
+}
+
+// CubeDifference is a stats_cube row that does not equal the sum of its facts.
+type CubeDifference struct {
+	Key      CubeKey
+	Stored   domain.Counts
+	Expected domain.Counts
+}
+
+// CompareCube recomputes a cube from item_facts and returns the rows that
+// differ from the stored ones (at most limit) and how many differ in all.
+// Stored rows that are all zero are equal to missing ones.
+func (q *Q) CompareCube(ctx context.Context, c Cube, limit int) ([]CubeDifference, int64, error) {
+	cols := countColList()
+	var diffs []string
+	for _, col := range cols {
+		diffs = append(diffs, fmt.Sprintf("coalesce(e.%s, 0) <> coalesce(s.%s, 0)", col, col))
+	}
+	sel := func(alias string) string {
+		parts := make([]string, len(cols))
+		for i, col := range cols {
+			parts[i] = fmt.Sprintf("coalesce(%s.%s, 0)", alias, col)
+		}
+		return strings.Join(parts, ", ")
+	}
+	query := fmt.Sprintf(`WITH e AS (%s), s AS (SELECT * FROM stats_cube WHERE cube = %d)
+		SELECT coalesce(e.period, s.period), coalesce(e.unit_code, s.unit_code), coalesce(e.channel, s.channel),
+			coalesce(e.kind, s.kind), coalesce(e.category_code, s.category_code), %s, %s, count(*) OVER ()
+		FROM e FULL JOIN s USING (cube, period, unit_code, channel, kind, category_code)
+		WHERE %s ORDER BY 1, 2, 3, 4, 5 LIMIT %d`, cubeSource(c), c.ID, sel("s"), sel("e"), strings.Join(diffs, " OR "), limit)
+	rows, err := q.x.QueryxContext(ctx, query)
+	if err != nil {
+		return nil, 0, fmt.Errorf("compare cube %d: %w", c.ID, err)
+	}
+	defer rows.Close()
+	var (
+		out   []CubeDifference
+		total int64
+	)
+	for rows.Next() {
+		d := CubeDifference{Key: CubeKey{Cube: c.ID}}
+		dest := []any{&d.Key.Period, &d.Key.Unit, &d.Key.Channel, &d.Key.Kind, &d.Key.Category}
+		dest = appendCountDest(dest, &d.Stored)
+		dest = appendCountDest(dest, &d.Expected)
+		dest = append(dest, &total)
+		if err := rows.Scan(dest...); err != nil {
+			return nil, 0, fmt.Errorf("compare cube %d: %w", c.ID, err)
+		}
+		out = append(out, d)
+	}
+	return out, total, rows.Err()
+}
+
+// RebuildCubes recomputes every cube from item_facts (after a bulk load).
+func (q *Q) RebuildCubes(ctx context.Context) error {
+	if _, err := q.x.ExecContext(ctx, `TRUNCATE stats_cube`); err != nil {
+		return fmt.Errorf("clear roll-ups: %w", err)
+	}
+	for _, c := range Cubes() {
+		if _, err := q.x.ExecContext(ctx, `INSERT INTO stats_cube (cube, period, unit_code, channel, kind, category_code, `+
+			countCols+`) `+cubeSource(c)); err != nil {
+			return fmt.Errorf("rebuild cube %d: %w", c.ID, err)
+		}
+	}
+	return nil
+}
+
+// ClearStats empties item_facts, stats_cube and stats_dirty before a rebuild.
+func (q *Q) ClearStats(ctx context.Context) error {
+	if _, err := q.x.ExecContext(ctx, `TRUNCATE item_facts, stats_cube, stats_dirty`); err != nil {
+		return fmt.Errorf("clear statistics: %w", err)
+	}
+	return nil
+}
