@@ -1,0 +1,265 @@
+package core
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"strconv"
+	"time"
+
+	"hotline/domain"
+	"hotline/repo"
+)
+
+// ItemView is an item as API.md shows it everywhere, the citizen masked or
+// hidden as the viewer's role requires.
+type ItemView struct {
+	ID              int64           `json:"id"`
+	TrackingCode    string          `json:"tracking_code"`
+	Channel         string          `json:"channel"`
+	Kind            string          `json:"kind"`
+	CategoryCode    *string         `json:"category_code"`
+	Title           string          `json:"title"`
+	Content         string          `json:"content"`
+	Status          string          `json:"status"`
+	Urgent          bool            `json:"urgent"`
+	Confidential    bool            `json:"confidential"`
+	Citizen         *domain.Citizen `json:"citizen"`
+	Region          string          `json:"region"`
+	ReceivedAt      time.Time       `json:"received_at"`
+	DueAt           *time.Time      `json:"due_at"`
+	Overdue         bool            `json:"overdue"`
+	PrimaryUnitCode *string         `json:"primary_unit_code"`
+	CoUnitCodes     []string        `json:"co_unit_codes"`
+	RepliedAt       *time.Time      `json:"replied_at"`
+	ClosedAt        *time.Time      `json:"closed_at"`
+
+	DispatchedAt   *time.Time `json:"dispatched_at"`
+	AcceptDueAt    *time.Time `json:"accept_due_at"`
+	AcceptedAt     *time.Time `json:"accepted_at"`
+	OriginalDueAt  *time.Time `json:"original_due_at"`
+	CompletedAt    *time.Time `json:"completed_at"`
+	VisitDueAt     *time.Time `json:"visit_due_at"`
+	Answer         string     `json:"answer,omitempty"`
+	ExternalID     *string    `json:"external_id,omitempty"`
+	SourceURL      string     `json:"source_url,omitempty"`
+	PublishConsent bool       `json:"publish_consent"`
+	PublishedAt    *time.Time `json:"published_at"`
+	ReopenedCount  int        `json:"reopened_count"`
+	MergedIntoID   *int64     `json:"merged_into_id"`
+}
+
+func (c *Core) tm(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	l := t.In(c.set.Location)
+	return &l
+}
+
+// itemView renders an item for a viewer.
+func (c *Core) itemView(v domain.Viewer, it repo.Item) ItemView {
+	citizen := domain.Citizen{Name: it.CitizenName, Phone: it.CitizenPhone, Email: it.CitizenEmail}
+	if citizen.Name == "" && it.AuthorID != "" {
+		citizen.Name = it.AuthorID
+	}
+	out := ItemView{
+		ID: it.ID, TrackingCode: it.TrackingCode, Channel: it.Channel, Kind: it.Kind, CategoryCode: it.CategoryCode,
+		Title: it.Title, Content: it.Content, Status: it.Status, Urgent: it.Urgent, Confidential: it.Confidential,
+		Citizen: domain.CitizenFor(v, it.Confidential, citizen), Region: it.Region,
+		ReceivedAt: it.ReceivedAt.In(c.set.Location), DueAt: c.tm(it.DueAt), Overdue: it.Overdue,
+		PrimaryUnitCode: it.PrimaryUnitCode, CoUnitCodes: nonNil(it.CoUnitCodes), RepliedAt: c.tm(it.RepliedAt),
+		ClosedAt: c.tm(it.ClosedAt), DispatchedAt: c.tm(it.DispatchedAt), AcceptDueAt: c.tm(it.AcceptDueAt),
+		AcceptedAt: c.tm(it.AcceptedAt), OriginalDueAt: c.tm(it.OriginalDueAt), CompletedAt: c.tm(it.CompletedAt),
+		VisitDueAt: c.tm(it.VisitDueAt), Answer: it.Answer, SourceURL: it.SourceURL,
+		PublishConsent: it.PublishConsent, PublishedAt: c.tm(it.PublishedAt), ReopenedCount: it.ReopenedCount,
+		MergedIntoID: it.MergedIntoID,
+	}
+	if it.Channel == string(domain.Platform) || it.Channel == string(domain.Microblog) {
+		out.ExternalID = it.SourceRef
+	}
+	return out
+}
+
+// AssignmentView is one unit's part of an item.
+type AssignmentView struct {
+	UnitCode     string     `json:"unit_code"`
+	Role         string     `json:"role"`
+	Status       string     `json:"status"`
+	AssignedAt   time.Time  `json:"assigned_at"`
+	AcceptDueAt  *time.Time `json:"accept_due_at"`
+	AcceptedAt   *time.Time `json:"accepted_at"`
+	AcceptLate   bool       `json:"accept_late"`
+	ReturnedAt   *time.Time `json:"returned_at,omitempty"`
+	ReturnReason string     `json:"return_reason,omitempty"`
+}
+
+// EventView is one entry of an item's timeline.
+type EventView struct {
+	At         time.Time `json:"at"`
+	Actor      string    `json:"actor"`
+	UnitCode   *string   `json:"unit_code,omitempty"`
+	Action     string    `json:"action"`
+	FromStatus *string   `json:"from_status"`
+	ToStatus   *string   `json:"to_status"`
+	Note       string    `json:"note"`
+}
+
+// ItemDetail is an item with everything that happened to it.
+type ItemDetail struct {
+	ItemView
+	Assignments []AssignmentView `json:"assignments"`
+	Replies     []ReplyView      `json:"replies"`
+	Extensions  []ExtensionView  `json:"extensions"`
+	Ratings     []RatingView     `json:"ratings"`
+	Deliveries  []DeliveryView   `json:"deliveries"`
+	Events      []EventView      `json:"events"`
+}
+
+// visibleItem reads an item the viewer may see; another unit's item is
+// reported as not found, so that its existence does not leak.
+func (c *Core) visibleItem(ctx context.Context, q *repo.Q, v domain.Viewer, id int64, lock bool) (repo.Item, error) {
+	var (
+		it  repo.Item
+		err error
+	)
+	if lock {
+		it, err = q.LockItem(ctx, id)
+	} else {
+		it, err = q.GetItem(ctx, id)
+	}
+	if err != nil {
+		return repo.Item{}, notFoundAs(err, fmt.Sprintf("item %d", id))
+	}
+	if !v.MaySee(strOr(it.PrimaryUnitCode), it.CoUnitCodes) {
+		return repo.Item{}, fmt.Errorf("item %d: %w", id, domain.ErrNotFound)
+	}
+	return it, nil
+}
+
+// GetItem returns an item with its assignments, replies, ratings and events.
+func (c *Core) GetItem(ctx context.Context, v domain.Viewer, id int64) (ItemDetail, error) {
+	q := c.store.Q()
+	it, err := c.visibleItem(ctx, q, v, id, false)
+	if err != nil {
+		return ItemDetail{}, err
+	}
+	return c.itemDetail(ctx, q, v, it)
+}
+
+func (c *Core) itemDetail(ctx context.Context, q *repo.Q, v domain.Viewer, it repo.Item) (ItemDetail, error) {
+	d := ItemDetail{ItemView: c.itemView(v, it)}
+	as, err := q.ItemAssignments(ctx, it.ID)
+	if err != nil {
+		return d, err
+	}
+	d.Assignments = make([]AssignmentView, len(as))
+	for i, a := range as {
+		d.Assignments[i] = AssignmentView{UnitCode: a.UnitCode, Role: a.Role, Status: a.Status,
+			AssignedAt: a.AssignedAt.In(c.set.Location), AcceptDueAt: c.tm(a.AcceptDueAt), AcceptedAt: c.tm(a.AcceptedAt),
+			AcceptLate: a.AcceptLate, ReturnedAt: c.tm(a.ReturnedAt), ReturnReason: a.ReturnReason}
+	}
+	evs, err := q.ItemEvents(ctx, it.ID)
+	if err != nil {
+		return d, err
+	}
+	d.Events = make([]EventView, len(evs))
+	for i, e := range evs {
+		d.Events[i] = EventView{At: e.At.In(c.set.Location), Actor: e.Actor, UnitCode: e.UnitCode, Action: e.Action,
+			FromStatus: e.FromStatus, ToStatus: e.ToStatus, Note: e.Note}
+	}
+	if err := c.fillWork(ctx, q, v, it, &d); err != nil {
+		return d, err
+	}
+	return d, nil
+}
+
+// Page is a cursor position and a page size.
+type Page struct {
+	// After is the id the previous page ended at (0: the first page).
+	After int64
+	Limit int
+}
+
+// ParsePage reads ?limit= and ?cursor= (default 50, at most 500).
+func ParsePage(limit, cursor string) (Page, error) {
+	p := Page{Limit: 50}
+	var v domain.ValidationError
+	if limit != "" {
+		n, err := strconv.Atoi(limit)
+		if err != nil || n < 1 || n > 500 {
+			v.Add("limit", "a whole number from 1 to 500")
+		} else {
+			p.Limit = n
+		}
+	}
+	if cursor != "" {
+		b, err := base64.RawURLEncoding.DecodeString(cursor)
+		n, err2 := strconv.ParseInt(string(b), 10, 64)
+		if err != nil || err2 != nil || n <= 0 {
+			v.Add("cursor", "not a cursor from a previous page")
+		} else {
+			p.After = n
+		}
+	}
+	return p, v.Err()
+}
+
+// next returns the cursor of the following page when the query found more
+// rows than the page holds.
+func (p Page) next(found int, lastID func() int64) *string {
+	if found <= p.Limit {
+		return nil
+	}
+	s := base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(lastID(), 10)))
+	return &s
+}
+
+// ItemQuery is the filter of GET /items.
+type ItemQuery struct {
+	Status, UnitCode, Channel, Kind, CategoryCode, Q string
+	Overdue, VisitDue                                *bool
+	From, To                                         *time.Time
+}
+
+// ListItems returns the items the viewer may see, newest first.
+func (c *Core) ListItems(ctx context.Context, v domain.Viewer, f ItemQuery, page Page) ([]ItemView, *string, error) {
+	var ve domain.ValidationError
+	if f.Status != "" && !domain.Status(f.Status).Valid() {
+		ve.Add("status", "unknown status %q", f.Status)
+	}
+	if f.Channel != "" && !domain.Channel(f.Channel).Valid() {
+		ve.Add("channel", "unknown channel %q", f.Channel)
+	}
+	if f.Kind != "" && !domain.Kind(f.Kind).Valid() {
+		ve.Add("kind", "unknown kind %q", f.Kind)
+	}
+	if len(f.Q) > 200 {
+		ve.Add("q", "at most 200 bytes")
+	}
+	if err := ve.Err(); err != nil {
+		return nil, nil, err
+	}
+	rf := repo.ItemFilter{Status: f.Status, UnitCode: f.UnitCode, Channel: f.Channel, Kind: f.Kind,
+		CategoryCode: f.CategoryCode, Overdue: f.Overdue, VisitDue: f.VisitDue, Q: f.Q, From: f.From, To: f.To,
+		BeforeID: page.After, Limit: page.Limit + 1}
+	if !v.SeesEveryUnit() {
+		rf.ScopeUnit = v.UnitCode
+		if rf.ScopeUnit == "" {
+			return []ItemView{}, nil, nil
+		}
+	}
+	rows, err := c.store.Q().ListItems(ctx, rf)
+	if err != nil {
+		return nil, nil, fmt.Errorf("list items: %w", err)
+	}
+	out := make([]ItemView, 0, len(rows))
+	for _, it := range rows {
+		out = append(out, c.itemView(v, it))
+	}
+	next := page.next(len(out), func() int64 { return out[page.Limit-1].ID })
+	if len(out) > page.Limit {
+		out = out[:page.Limit]
+	}
+	return out, next, nil
+}

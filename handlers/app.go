@@ -1,0 +1,158 @@
+// Package handlers is Hotline's HTTP API on Fiber: one route table
+// (routes.go) from which the server, the OpenAPI document and the
+// authorization tests are all derived; handlers that decode, call core and
+// encode; and the middleware around them (problem+json errors, bearer
+// authentication, Idempotency-Key, rate limits, metrics).
+package handlers
+
+import (
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/cors"
+	"github.com/gofiber/fiber/v2/middleware/helmet"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/gofiber/fiber/v2/utils"
+	"github.com/hibiken/asynq"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+
+	"hotline/config"
+	"hotline/core"
+)
+
+// BodyLimit is the largest request body accepted; larger ones get 413.
+const BodyLimit = 1 << 20
+
+// Deps is what the API needs.
+type Deps struct {
+	Core      *core.Core
+	Config    config.Config
+	Redis     redis.UniversalClient // may be nil: rate limits fall back to process memory
+	Inspector *asynq.Inspector      // may be nil: no queue metrics
+	Registry  *prometheus.Registry
+	Log       *slog.Logger
+}
+
+type api struct {
+	Deps
+	limiter *rateLimiter
+	metrics *httpMetrics
+}
+
+// New builds the Fiber application with every route of Routes.
+func New(d Deps) *fiber.App {
+	if d.Registry == nil {
+		d.Registry = prometheus.NewRegistry()
+	}
+	a := &api{Deps: d}
+	a.limiter = newRateLimiter(d.Redis, d.Config.PublicRateLimit, time.Minute, d.Log)
+	a.metrics = newHTTPMetrics(d.Registry)
+	app := fiber.New(fiber.Config{
+		AppName:                 "hotline",
+		BodyLimit:               BodyLimit,
+		Immutable:               true,
+		ErrorHandler:            errorHandler(d.Log),
+		ReadTimeout:             30 * time.Second,
+		WriteTimeout:            60 * time.Second,
+		IdleTimeout:             2 * time.Minute,
+		ProxyHeader:             proxyHeader(d.Config),
+		EnableTrustedProxyCheck: len(d.Config.TrustedProxies) > 0,
+		TrustedProxies:          d.Config.TrustedProxies,
+		DisableStartupMessage:   true,
+	})
+	app.Use(a.recoverer)
+	app.Use(requestid.New(requestid.Config{Generator: utils.UUIDv4}))
+	app.Use(helmet.New(helmet.Config{
+		ContentSecurityPolicy: "default-src 'none'; frame-ancestors 'none'",
+		ReferrerPolicy:        "no-referrer",
+		HSTSMaxAge:            31536000,
+	}))
+	app.Use(a.metrics.middleware)
+	app.Use(a.accessLog)
+	if len(d.Config.CORSOrigins) > 0 {
+		app.Use("/api/v1/public", cors.New(cors.Config{
+			AllowOrigins: strings.Join(d.Config.CORSOrigins, ","),
+			AllowMethods: "GET,POST",
+			AllowHeaders: "Content-Type,Idempotency-Key",
+			MaxAge:       600,
+		}))
+	}
+	a.mountOps(app)
+	for _, r := range a.routes() {
+		app.Add(r.method, r.path, a.chain(r)...)
+	}
+	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	return app
+}
+
+func proxyHeader(c config.Config) string {
+	if len(c.TrustedProxies) > 0 {
+		return fiber.HeaderXForwardedFor
+	}
+	return ""
+}
+
+// chain is a route's middleware and handler: authentication by its access
+// kind, the role check, the public rate limit, Idempotency-Key, the handler.
+func (a *api) chain(r route) []fiber.Handler {
+	var hs []fiber.Handler
+	switch r.access {
+	case accessStaff:
+		hs = append(hs, a.authenticate, requireRoles(r.roles))
+	case accessWebhook:
+		hs = append(hs, a.verifyWebhook)
+	case accessPlatform:
+		hs = append(hs, a.verifyPlatformKey)
+	}
+	if r.limited {
+		hs = append(hs, a.rateLimit)
+	}
+	if r.creates {
+		hs = append(hs, a.idempotent(r))
+	}
+	return append(hs, r.h)
+}
+
+// recoverer turns a panic into a 500 problem; the panic text and stack go to
+// the log, never to the client.
+func (a *api) recoverer(c *fiber.Ctx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			a.Log.Error("panic in handler", "method", c.Method(), "route", routePath(c), "panic", r, "stack", string(debug.Stack()))
+			err = newProblem(fiber.StatusInternalServerError, "internal", "an unexpected error; it has been logged")
+		}
+	}()
+	return c.Next()
+}
+
+// accessLog logs each request without its query string or body (which may
+// carry secrets and personal data).
+func (a *api) accessLog(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	status := c.Response().StatusCode()
+	if err != nil {
+		p, _ := toProblem(err)
+		status = p.Status
+	}
+	level := slog.LevelDebug
+	if status >= 500 {
+		level = slog.LevelWarn
+	}
+	a.Log.Log(c.UserContext(), level, "http", "method", c.Method(), "route", routePath(c), "status", status,
+		"ms", time.Since(start).Milliseconds(), "request_id", c.GetRespHeader(fiber.HeaderXRequestID))
+	return err
+}
+
+// routePath is the matched route's pattern (/api/v1/items/:id), which keeps
+// ids and codes out of logs and metric labels.
+func routePath(c *fiber.Ctx) string {
+	if r := c.Route(); r != nil && r.Path != "/" && r.Path != "" {
+		return r.Path
+	}
+	return "unmatched"
+}

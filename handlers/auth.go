@@ -1,0 +1,131 @@
+package handlers
+
+import (
+	"crypto/subtle"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"hotline/domain"
+	"hotline/hmacsig"
+)
+
+const viewerKey = "viewer"
+
+// viewer is the authenticated account of the request.
+func viewer(c *fiber.Ctx) domain.Viewer {
+	v, _ := c.Locals(viewerKey).(domain.Viewer)
+	return v
+}
+
+func bearer(c *fiber.Ctx) string {
+	h := c.Get(fiber.HeaderAuthorization)
+	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return ""
+}
+
+// authenticate requires a live session token.
+func (a *api) authenticate(c *fiber.Ctx) error {
+	token := bearer(c)
+	if token == "" {
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="hotline"`)
+		return newProblem(fiber.StatusUnauthorized, "unauthorized", "send Authorization: Bearer <token> from POST /api/v1/auth/login")
+	}
+	v, err := a.Core.Authenticate(c.UserContext(), token)
+	if errors.Is(err, domain.ErrNotFound) {
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="hotline", error="invalid_token"`)
+		return newProblem(fiber.StatusUnauthorized, "unauthorized", "the token is unknown, expired or logged out")
+	}
+	if err != nil {
+		return err
+	}
+	c.Locals(viewerKey, v)
+	return c.Next()
+}
+
+// requireRoles refuses accounts whose role the route does not allow (403);
+// nil allows every role.
+func requireRoles(roles []domain.Role) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if roles != nil && !slices.Contains(roles, viewer(c).Role) {
+			return newProblem(fiber.StatusForbidden, "forbidden", "this endpoint is for "+roleList(roles))
+		}
+		return c.Next()
+	}
+}
+
+func roleList(roles []domain.Role) string {
+	s := make([]string, len(roles))
+	for i, r := range roles {
+		s[i] = string(r)
+	}
+	return strings.Join(s, ", ")
+}
+
+// verifyWebhook checks the microblog bridge's HMAC signature over the raw
+// body; without HOTLINE_WEBHOOK_SECRET the endpoint is off (503).
+func (a *api) verifyWebhook(c *fiber.Ctx) error {
+	if a.Config.WebhookSecret == "" {
+		return newProblem(fiber.StatusServiceUnavailable, "not_configured", "HOTLINE_WEBHOOK_SECRET is not set")
+	}
+	err := hmacsig.Verify([]byte(a.Config.WebhookSecret), c.Get(hmacsig.HeaderTimestamp), c.Get(hmacsig.HeaderSignature), c.Body(), time.Now())
+	if err != nil {
+		return newProblem(fiber.StatusUnauthorized, "bad_signature", "X-Hotline-Signature: "+err.Error())
+	}
+	return c.Next()
+}
+
+// verifyPlatformKey checks the upstream platform's API key in constant time;
+// without HOTLINE_PLATFORM_API_KEY the endpoint is off (503).
+func (a *api) verifyPlatformKey(c *fiber.Ctx) error {
+	if a.Config.PlatformAPIKey == "" {
+		return newProblem(fiber.StatusServiceUnavailable, "not_configured", "HOTLINE_PLATFORM_API_KEY is not set")
+	}
+	if subtle.ConstantTimeCompare([]byte(c.Get("X-Api-Key")), []byte(a.Config.PlatformAPIKey)) != 1 {
+		return newProblem(fiber.StatusUnauthorized, "unauthorized", "X-Api-Key is missing or wrong")
+	}
+	return c.Next()
+}
+
+type loginInput struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+func (a *api) login(c *fiber.Ctx) error {
+	var in loginInput
+	if err := body(c, &in); err != nil {
+		return err
+	}
+	res, err := a.Core.Login(c.UserContext(), in.Username, in.Password, c.IP())
+	if err != nil {
+		return err
+	}
+	// a cookie for the browser pages under /admin (the queue dashboard); the
+	// API itself reads only the Authorization header
+	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: res.Token, Path: "/admin", Expires: res.ExpiresAt,
+		HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Secure: c.Protocol() == "https"})
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(res)
+}
+
+func (a *api) logout(c *fiber.Ctx) error {
+	if err := a.Core.Logout(c.UserContext(), bearer(c)); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (a *api) me(c *fiber.Ctx) error {
+	v := viewer(c)
+	var unit *string
+	if v.UnitCode != "" {
+		unit = &v.UnitCode
+	}
+	return c.JSON(fiber.Map{"id": v.ID, "username": v.Username, "role": v.Role, "unit_code": unit})
+}

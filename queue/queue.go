@@ -1,0 +1,208 @@
+// Package queue holds Hotline's background work on asynq: the task types and
+// payloads, a Client that queues follow-up work without ever making a request
+// wait on Redis, and the Worker that runs the tasks, the reconciler that
+// re-derives lost tasks from the database, and the periodic sweeps.
+package queue
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+
+	"hotline/core"
+)
+
+// Queues, by priority.
+const (
+	QueueCritical = "critical" // intake and routing
+	QueueDefault  = "default"  // deadlines, notifications, delivery
+	QueueLow      = "low"      // statistics and sweeps
+)
+
+// Task types.
+const (
+	TypeRoute     = "item:route"
+	TypeDeadline  = "item:deadline"
+	TypeDeliver   = "delivery:send"
+	TypeSweep     = "sweep:deadlines"
+	TypeStats     = "stats:rollup"
+	TypeHousekeep = "sweep:housekeeping"
+)
+
+// Payload is the body of every task: which item or delivery, and for a
+// deadline task which check.
+type Payload struct {
+	ItemID     int64  `json:"item_id,omitempty"`
+	DeliveryID int64  `json:"delivery_id,omitempty"`
+	Check      string `json:"check,omitempty"`
+	At         int64  `json:"at,omitempty"`
+}
+
+// DecodePayload reads a task body; a body that does not decode can never
+// succeed and is not retried.
+func DecodePayload(b []byte) (Payload, error) {
+	var p Payload
+	if err := json.Unmarshal(b, &p); err != nil {
+		return p, fmt.Errorf("decode payload: %v: %w", err, asynq.SkipRetry)
+	}
+	return p, nil
+}
+
+func mustJSON(p Payload) []byte {
+	b, _ := json.Marshal(p) // a struct of ints and strings always encodes
+	return b
+}
+
+// RouteTask is the task that routes an item. Its TaskID makes a second
+// enqueue while the first is queued or retained a no-op.
+func RouteTask(itemID int64) (*asynq.Task, []asynq.Option) {
+	return asynq.NewTask(TypeRoute, mustJSON(Payload{ItemID: itemID})), []asynq.Option{
+		asynq.Queue(QueueCritical), asynq.TaskID("route:" + strconv.FormatInt(itemID, 10)),
+		asynq.Retention(time.Minute), asynq.MaxRetry(20), asynq.Timeout(30 * time.Second),
+	}
+}
+
+// DeadlineTask is the task that runs one deadline check of an item at a time.
+func DeadlineTask(itemID int64, check core.DeadlineCheck, at time.Time) (*asynq.Task, []asynq.Option) {
+	id := fmt.Sprintf("deadline:%s:%d:%d", check, itemID, at.Unix())
+	return asynq.NewTask(TypeDeadline, mustJSON(Payload{ItemID: itemID, Check: string(check), At: at.Unix()})), []asynq.Option{
+		asynq.Queue(QueueDefault), asynq.TaskID(id), asynq.ProcessAt(at), asynq.Retention(time.Hour),
+		asynq.MaxRetry(10), asynq.Timeout(30 * time.Second),
+	}
+}
+
+// DeliverTask is the task that sends a delivery; round counts the operator's
+// manual retries so that a retry after a final failure is a new task.
+func DeliverTask(deliveryID int64, round int, maxRetry int) (*asynq.Task, []asynq.Option) {
+	id := fmt.Sprintf("deliver:%d:%d", deliveryID, round)
+	return asynq.NewTask(TypeDeliver, mustJSON(Payload{DeliveryID: deliveryID})), []asynq.Option{
+		asynq.Queue(QueueDefault), asynq.TaskID(id), asynq.Retention(time.Hour), asynq.MaxRetry(maxRetry),
+		asynq.Timeout(2 * time.Minute),
+	}
+}
+
+// SlotTask is a periodic task with one firing per time slot, however many
+// workers tick: its TaskID is the type and the slot.
+func SlotTask(typ string, slot time.Time, every time.Duration) (*asynq.Task, []asynq.Option) {
+	id := fmt.Sprintf("%s:%d", typ, slot.Unix())
+	return asynq.NewTask(typ, nil), []asynq.Option{
+		asynq.Queue(QueueLow), asynq.TaskID(id), asynq.Retention(3 * every), asynq.MaxRetry(0),
+		asynq.Timeout(5 * time.Minute),
+	}
+}
+
+// job is a task waiting to be handed to Redis.
+type job struct {
+	task *asynq.Task
+	opts []asynq.Option
+}
+
+// Client queues follow-up work for core. Enqueueing happens on background
+// goroutines so that no request waits on Redis; what cannot be queued (Redis
+// down, buffer full) is logged and left to the reconciler, which finds the
+// same work in the database.
+type Client struct {
+	ac       *asynq.Client
+	log      *slog.Logger
+	jobs     chan job
+	wg       sync.WaitGroup
+	maxRetry int
+	mu       sync.RWMutex
+	closed   bool
+}
+
+// NewClient starts a client over a Redis connection.
+func NewClient(rdb redis.UniversalClient, deliveryMaxRetry int, log *slog.Logger) *Client {
+	c := &Client{ac: asynq.NewClientFromRedisClient(rdb), log: log, jobs: make(chan job, 10000),
+		maxRetry: deliveryMaxRetry}
+	for range 4 {
+		c.wg.Add(1)
+		go c.run()
+	}
+	return c
+}
+
+func (c *Client) run() {
+	defer c.wg.Done()
+	for j := range c.jobs {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		err := c.Enqueue(ctx, j.task, j.opts...)
+		cancel()
+		if err != nil {
+			c.log.Warn("queue task; the reconciler will retry", "type", j.task.Type(), "err", err)
+		}
+	}
+}
+
+// Enqueue queues a task now; a task whose TaskID is already queued counts as
+// queued.
+func (c *Client) Enqueue(ctx context.Context, t *asynq.Task, opts ...asynq.Option) error {
+	_, err := c.ac.EnqueueContext(ctx, t, opts...)
+	if errors.Is(err, asynq.ErrTaskIDConflict) || errors.Is(err, asynq.ErrDuplicateTask) {
+		return nil
+	}
+	return err
+}
+
+func (c *Client) push(t *asynq.Task, opts []asynq.Option) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.closed {
+		return
+	}
+	select {
+	case c.jobs <- job{task: t, opts: opts}:
+	default:
+		c.log.Warn("task buffer full; the reconciler will queue it", "type", t.Type())
+	}
+}
+
+// RouteItem queues the routing of an item.
+func (c *Client) RouteItem(itemID int64) {
+	t, o := RouteTask(itemID)
+	c.push(t, o)
+}
+
+// ScheduleDeadlines queues the item's deadline checks at their times.
+func (c *Client) ScheduleDeadlines(itemID int64, remindAt, acceptDueAt, dueAt *time.Time) {
+	for check, at := range map[core.DeadlineCheck]*time.Time{
+		core.CheckRemind: remindAt, core.CheckAcceptLate: acceptDueAt, core.CheckOverdue: dueAt,
+	} {
+		if at != nil {
+			t, o := DeadlineTask(itemID, check, *at)
+			c.push(t, o)
+		}
+	}
+}
+
+// Deliver queues the sending of a delivery.
+func (c *Client) Deliver(deliveryID int64, round int) {
+	t, o := DeliverTask(deliveryID, round, c.maxRetry)
+	c.push(t, o)
+}
+
+// StatsChanged queues a statistics roll-up for the current second.
+func (c *Client) StatsChanged() {
+	t, o := SlotTask(TypeStats, time.Now().Truncate(time.Second), time.Second)
+	c.push(t, o)
+}
+
+// Close stops the client after queueing what is buffered. The Redis
+// connection belongs to the caller and stays open.
+func (c *Client) Close() {
+	c.mu.Lock()
+	if !c.closed {
+		c.closed = true
+		close(c.jobs)
+	}
+	c.mu.Unlock()
+	c.wg.Wait()
+}

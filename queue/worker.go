@@ -1,0 +1,291 @@
+package queue
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+
+	"hotline/core"
+	"hotline/delivery"
+	"hotline/repo"
+)
+
+// WorkerConfig tunes the worker.
+type WorkerConfig struct {
+	Concurrency int
+	// ReconcileInterval is how often the database is searched for work whose
+	// task was lost.
+	ReconcileInterval time.Duration
+	// SweepInterval is the slot of the deadline sweep.
+	SweepInterval time.Duration
+	// RetryBase is the first retry delay; it doubles up to RetryMax.
+	RetryBase, RetryMax time.Duration
+	// DeliveryMaxRetry is how many times a delivery is retried before it is
+	// marked failed.
+	DeliveryMaxRetry int
+	// TaskCheckInterval is how often an idle worker polls its queues; it bounds
+	// the routing latency.
+	TaskCheckInterval time.Duration
+}
+
+func (c *WorkerConfig) defaults() {
+	if c.Concurrency <= 0 {
+		c.Concurrency = 20
+	}
+	if c.ReconcileInterval <= 0 {
+		c.ReconcileInterval = 2 * time.Second
+	}
+	if c.SweepInterval <= 0 {
+		c.SweepInterval = 10 * time.Second
+	}
+	if c.RetryBase <= 0 {
+		c.RetryBase = 2 * time.Second
+	}
+	if c.RetryMax <= 0 {
+		c.RetryMax = 5 * time.Minute
+	}
+	if c.DeliveryMaxRetry <= 0 {
+		c.DeliveryMaxRetry = 10
+	}
+	if c.TaskCheckInterval <= 0 {
+		c.TaskCheckInterval = 20 * time.Millisecond
+	}
+}
+
+// Worker runs tasks, the reconciler and the periodic sweeps.
+type Worker struct {
+	core   *core.Core
+	client *Client
+	rdb    redis.UniversalClient
+	sender delivery.Sender
+	cfg    WorkerConfig
+	log    *slog.Logger
+}
+
+// NewWorker builds a worker. The client is used by the reconciler to queue
+// re-derived work.
+func NewWorker(c *core.Core, client *Client, rdb redis.UniversalClient, sender delivery.Sender, cfg WorkerConfig, log *slog.Logger) *Worker {
+	cfg.defaults()
+	return &Worker{core: c, client: client, rdb: rdb, sender: sender, cfg: cfg, log: log}
+}
+
+// Mux routes task types to their handlers.
+func (w *Worker) Mux() *asynq.ServeMux {
+	mux := asynq.NewServeMux()
+	mux.HandleFunc(TypeRoute, w.handleRoute)
+	mux.HandleFunc(TypeDeadline, w.handleDeadline)
+	mux.HandleFunc(TypeDeliver, w.handleDeliver)
+	mux.HandleFunc(TypeSweep, w.handleSweep)
+	mux.HandleFunc(TypeStats, w.handleStats)
+	mux.HandleFunc(TypeHousekeep, w.handleHousekeep)
+	return mux
+}
+
+func (w *Worker) handleRoute(ctx context.Context, t *asynq.Task) error {
+	p, err := DecodePayload(t.Payload())
+	if err != nil {
+		return err
+	}
+	if _, err := w.core.RouteItem(ctx, p.ItemID); err != nil {
+		return fmt.Errorf("route item %d: %w", p.ItemID, err)
+	}
+	return nil
+}
+
+func (w *Worker) handleDeadline(ctx context.Context, t *asynq.Task) error {
+	p, err := DecodePayload(t.Payload())
+	if err != nil {
+		return err
+	}
+	if _, err := w.core.RunDeadlineCheck(ctx, p.ItemID, core.DeadlineCheck(p.Check)); err != nil {
+		return fmt.Errorf("deadline check %s of item %d: %w", p.Check, p.ItemID, err)
+	}
+	return nil
+}
+
+func (w *Worker) handleDeliver(ctx context.Context, t *asynq.Task) error {
+	p, err := DecodePayload(t.Payload())
+	if err != nil {
+		return err
+	}
+	retried, _ := asynq.GetRetryCount(ctx)
+	maxRetry, _ := asynq.GetMaxRetry(ctx)
+	return w.core.SendDelivery(ctx, p.DeliveryID, w.sender, retried >= maxRetry)
+}
+
+func (w *Worker) handleSweep(ctx context.Context, _ *asynq.Task) error {
+	n, err := w.core.SweepDeadlines(ctx)
+	if n > 0 {
+		w.log.Info("deadline sweep", "changed", n)
+	}
+	return err
+}
+
+func (w *Worker) handleStats(ctx context.Context, _ *asynq.Task) error {
+	_, err := w.core.RollupStats(ctx)
+	return err
+}
+
+func (w *Worker) handleHousekeep(ctx context.Context, _ *asynq.Task) error {
+	return w.core.Housekeeping(ctx)
+}
+
+// retryDelay doubles from RetryBase up to RetryMax, with jitter.
+func (w *Worker) retryDelay(n int, _ error, _ *asynq.Task) time.Duration {
+	d := w.cfg.RetryBase
+	for i := 0; i < n && d < w.cfg.RetryMax; i++ {
+		d *= 2
+	}
+	if d > w.cfg.RetryMax {
+		d = w.cfg.RetryMax
+	}
+	return d + time.Duration(rand.Int64N(int64(d)/4+1))
+}
+
+// Run serves tasks and runs the reconciler until ctx ends, then shuts down:
+// tasks in flight get the shutdown timeout to finish, after which asynq puts
+// them back in the queue.
+func (w *Worker) Run(ctx context.Context) error {
+	srv := asynq.NewServerFromRedisClient(w.rdb, asynq.Config{
+		Concurrency:              w.cfg.Concurrency,
+		Queues:                   map[string]int{QueueCritical: 6, QueueDefault: 3, QueueLow: 1},
+		TaskCheckInterval:        w.cfg.TaskCheckInterval,
+		DelayedTaskCheckInterval: time.Second,
+		ShutdownTimeout:          20 * time.Second,
+		RetryDelayFunc:           w.retryDelay,
+		// an outage of Postgres is not the task's fault: it is retried without
+		// using up its retries
+		IsFailure: func(err error) bool { return !repo.IsUnavailable(err) },
+		Logger:    asynqLogger{w.log},
+		LogLevel:  asynq.WarnLevel,
+	})
+	if err := srv.Start(w.Mux()); err != nil {
+		return fmt.Errorf("start task server: %w", err)
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		w.reconcileLoop(ctx)
+	}()
+	<-ctx.Done()
+	srv.Shutdown()
+	wg.Wait()
+	return nil
+}
+
+// reconcileLoop re-queues work the database says is waiting, and ticks the
+// periodic tasks.
+func (w *Worker) reconcileLoop(ctx context.Context) {
+	reconcile := time.NewTicker(w.cfg.ReconcileInterval)
+	defer reconcile.Stop()
+	stats := time.NewTicker(time.Second)
+	defer stats.Stop()
+	w.reconcile(ctx)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-reconcile.C:
+			w.reconcile(ctx)
+		case now := <-stats.C:
+			w.periodic(ctx, TypeStats, now.Truncate(time.Second), time.Second)
+		}
+	}
+}
+
+// Reconcile queues every item still waiting to be routed and every delivery
+// still waiting to be sent whose task may have been lost, and ticks the
+// deadline sweep. It is safe to run from several workers at once: TaskIDs
+// keep each task queued once.
+func (w *Worker) reconcile(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	routed, delivered, err := w.Reconcile(ctx)
+	if err != nil && ctx.Err() == nil {
+		w.log.Warn("reconcile", "err", err)
+	} else if routed+delivered > 0 {
+		w.log.Info("reconciled lost work", "route", routed, "deliver", delivered)
+	}
+	now := time.Now()
+	w.periodic(ctx, TypeSweep, now.Truncate(w.cfg.SweepInterval), w.cfg.SweepInterval)
+	w.periodic(ctx, TypeHousekeep, now.Truncate(time.Hour), time.Hour)
+}
+
+// Reconcile queues the lost work it finds and reports how much.
+func (w *Worker) Reconcile(ctx context.Context) (route, deliver int, err error) {
+	ids, err := w.core.ItemsWaitingForRouting(ctx, time.Second, 1000)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, id := range ids {
+		t, o := RouteTask(id)
+		if err := w.client.Enqueue(ctx, t, o...); err != nil {
+			return route, 0, fmt.Errorf("queue routing: %w", err)
+		}
+		route++
+	}
+	dels, err := w.core.DeliveriesWaiting(ctx, time.Minute, 1000)
+	if err != nil {
+		return route, 0, err
+	}
+	for _, d := range dels {
+		t, o := DeliverTask(d.ID, d.ManualRetries, w.cfg.DeliveryMaxRetry)
+		if err := w.client.Enqueue(ctx, t, o...); err != nil {
+			return route, deliver, fmt.Errorf("queue delivery: %w", err)
+		}
+		deliver++
+	}
+	return route, deliver, nil
+}
+
+// periodic queues one firing of a periodic task for its slot. When Redis
+// cannot take it, the work runs here, under a database lock, so that
+// deadlines are still escalated and statistics still rolled up while Redis is
+// down.
+func (w *Worker) periodic(ctx context.Context, typ string, slot time.Time, every time.Duration) {
+	t, o := SlotTask(typ, slot, every)
+	qctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	err := w.client.Enqueue(qctx, t, o...)
+	cancel()
+	if err == nil || ctx.Err() != nil {
+		return
+	}
+	ran, lerr := w.core.RunExclusive(ctx, typ, func(ctx context.Context) error {
+		var h func(context.Context, *asynq.Task) error
+		switch typ {
+		case TypeSweep:
+			h = w.handleSweep
+		case TypeStats:
+			h = w.handleStats
+		case TypeHousekeep:
+			h = w.handleHousekeep
+		default:
+			return errors.New("no local runner for " + typ)
+		}
+		return h(ctx, t)
+	})
+	if lerr != nil {
+		w.log.Warn("periodic task without Redis", "type", typ, "err", lerr)
+	} else if ran {
+		w.log.Debug("periodic task ran locally", "type", typ, "queue_err", err)
+	}
+}
+
+// asynqLogger sends asynq's logs to slog.
+type asynqLogger struct{ l *slog.Logger }
+
+func (a asynqLogger) Debug(args ...any) { a.l.Debug(fmt.Sprint(args...), "component", "asynq") }
+func (a asynqLogger) Info(args ...any)  { a.l.Info(fmt.Sprint(args...), "component", "asynq") }
+func (a asynqLogger) Warn(args ...any)  { a.l.Warn(fmt.Sprint(args...), "component", "asynq") }
+func (a asynqLogger) Error(args ...any) { a.l.Error(fmt.Sprint(args...), "component", "asynq") }
+func (a asynqLogger) Fatal(args ...any) {
+	a.l.Error(fmt.Sprint(args...), "component", "asynq", "fatal", true)
+}
