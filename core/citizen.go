@@ -168,14 +168,17 @@ func (c *Core) kickDeliveries(ctx context.Context, itemID int64) {
 // visibly, for an operator to retry.
 func (c *Core) SendDelivery(ctx context.Context, id int64, sender delivery.Sender, last bool) error {
 	q := c.store.Q()
-	d, err := q.GetDeliveryByID(ctx, id)
-	if errors.Is(err, repo.ErrNotFound) {
-		return nil
-	}
+	// one sender at a time: a duplicate task finds the lease taken and stops
+	d, ok, err := q.LeaseDelivery(ctx, id, c.now().Add(deliveryLease))
 	if err != nil {
-		return fmt.Errorf("read delivery %d: %w", id, err)
+		return fmt.Errorf("lease delivery %d: %w", id, err)
 	}
-	if d.Status != "pending" {
+	if !ok {
+		cur, err := q.GetDeliveryByID(ctx, id)
+		if err == nil && cur.Status == "pending" {
+			// another task holds it (or held it and died): try again later
+			return fmt.Errorf("delivery %d is being sent by another task", id)
+		}
 		return nil
 	}
 	it, err := q.GetItem(ctx, d.ItemID)
@@ -244,6 +247,9 @@ func (c *Core) SendDelivery(ctx context.Context, id int64, sender delivery.Sende
 	return nil
 }
 
+// deliveryLease is how long a sender holds a delivery; longer than any send.
+const deliveryLease = 3 * time.Minute
+
 func deliveryLabel(typ string) string {
 	switch typ {
 	case delivery.TypePlatformCallback:
@@ -264,7 +270,7 @@ func truncate(s string, n int) string {
 // RetryDelivery puts a failed delivery back in the queue.
 func (c *Core) RetryDelivery(ctx context.Context, v domain.Viewer, id, deliveryID int64) (DeliveryView, error) {
 	var d repo.Delivery
-	it, err := c.act(ctx, v, id, fixed(domain.ActRetryDelivery), func(q *repo.Q, it *repo.Item, now time.Time) error {
+	it, err := c.act(ctx, v, id, fixed(domain.ActRetryDelivery), nil, func(q *repo.Q, it *repo.Item, now time.Time) error {
 		var err error
 		d, err = q.GetDelivery(ctx, it.ID, deliveryID)
 		if err != nil {
@@ -433,11 +439,8 @@ func (c *Core) RecordVisit(ctx context.Context, v domain.Viewer, id int64, in Vi
 	}
 	checkRating(&ve, in.Satisfaction, in.Stars, in.Resolved, false)
 	comment := text(&ve, "comment", in.Comment, false, 2000)
-	if err := ve.Err(); err != nil {
-		return RatingView{}, err
-	}
 	var r repo.Rating
-	_, err := c.act(ctx, v, id, fixed(domain.ActVisit), func(q *repo.Q, it *repo.Item, now time.Time) error {
+	_, err := c.act(ctx, v, id, fixed(domain.ActVisit), ve.Err(), func(q *repo.Q, it *repo.Item, now time.Time) error {
 		var err error
 		r, err = c.rate(ctx, q, it, repo.Rating{ItemID: it.ID, Source: "visit", Method: in.Method,
 			Satisfaction: in.Satisfaction, Stars: in.Stars, Resolved: *in.Resolved, Comment: comment,
@@ -508,7 +511,7 @@ func (c *Core) newRatingLink(ctx context.Context, q *repo.Q, itemID int64, now t
 // answer.
 func (c *Core) CreateRatingLink(ctx context.Context, v domain.Viewer, id int64) (RatingLinkView, error) {
 	var out RatingLinkView
-	_, err := c.act(ctx, v, id, fixed(domain.ActCreateRatingLnk), func(q *repo.Q, it *repo.Item, now time.Time) error {
+	_, err := c.act(ctx, v, id, fixed(domain.ActCreateRatingLnk), nil, func(q *repo.Q, it *repo.Item, now time.Time) error {
 		token, err := c.newRatingLink(ctx, q, it.ID, now)
 		if err != nil {
 			return err
@@ -581,16 +584,13 @@ type ReasonInput struct {
 func (c *Core) Reopen(ctx context.Context, v domain.Viewer, id int64, in ReasonInput) (ItemView, error) {
 	var ve domain.ValidationError
 	reason := text(&ve, "reason", in.Reason, true, 2000)
-	if err := ve.Err(); err != nil {
-		return ItemView{}, err
-	}
 	choose := func(it repo.Item) domain.Action {
 		if it.PrimaryUnitCode == nil {
 			return domain.ActReopenAnswered
 		}
 		return domain.ActReopen
 	}
-	it, err := c.act(ctx, v, id, choose, func(q *repo.Q, it *repo.Item, now time.Time) error {
+	it, err := c.act(ctx, v, id, choose, ve.Err(), func(q *repo.Q, it *repo.Item, now time.Time) error {
 		if it.MergedIntoID != nil {
 			return fmt.Errorf("%w: a merged item is handled through item %d", domain.ErrInvalidTransition, *it.MergedIntoID)
 		}
@@ -640,10 +640,7 @@ func (c *Core) Reopen(ctx context.Context, v domain.Viewer, id int64, in ReasonI
 func (c *Core) Close(ctx context.Context, v domain.Viewer, id int64, in DecisionInput) (ItemView, error) {
 	var ve domain.ValidationError
 	note := text(&ve, "note", in.Note, false, 2000)
-	if err := ve.Err(); err != nil {
-		return ItemView{}, err
-	}
-	it, err := c.act(ctx, v, id, fixed(domain.ActClose), func(q *repo.Q, it *repo.Item, now time.Time) error {
+	it, err := c.act(ctx, v, id, fixed(domain.ActClose), ve.Err(), func(q *repo.Q, it *repo.Item, now time.Time) error {
 		it.ClosedAt = &now
 		if err := transition(ctx, q, now, it, actorOf(v), domain.ActClose, note); err != nil {
 			return err
@@ -782,7 +779,7 @@ func (c *Core) Similar(ctx context.Context, v domain.Viewer, id int64) ([]Simila
 // Publish shows a consenting writer's letter and its public answer in the
 // public list (公开选登).
 func (c *Core) Publish(ctx context.Context, v domain.Viewer, id int64) (ItemView, error) {
-	it, err := c.act(ctx, v, id, fixed(domain.ActPublish), func(q *repo.Q, it *repo.Item, now time.Time) error {
+	it, err := c.act(ctx, v, id, fixed(domain.ActPublish), nil, func(q *repo.Q, it *repo.Item, now time.Time) error {
 		var ve domain.ValidationError
 		if it.Channel != string(domain.Mailbox) {
 			ve.Add("channel", "only letters to the mailbox are published")

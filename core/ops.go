@@ -10,12 +10,12 @@ import (
 
 // ItemsWaitingForRouting lists items still in status received after `age`:
 // their routing task was lost or has not run yet.
-func (c *Core) ItemsWaitingForRouting(ctx context.Context, age time.Duration, limit int) ([]int64, error) {
-	ids, err := c.store.Q().ItemIDsInStatus(ctx, "received", c.now().Add(-age), limit)
+func (c *Core) ItemsWaitingForRouting(ctx context.Context, age time.Duration, limit int) ([]repo.WaitingItem, error) {
+	items, err := c.store.Q().ItemsInStatus(ctx, "received", c.now().Add(-age), limit)
 	if err != nil {
 		return nil, fmt.Errorf("find items waiting for routing: %w", err)
 	}
-	return ids, nil
+	return items, nil
 }
 
 // DeliveriesWaiting lists deliveries still pending, untouched for `age`.

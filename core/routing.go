@@ -120,11 +120,8 @@ func (c *Core) Dispatch(ctx context.Context, v domain.Viewer, id int64, in Dispa
 		ve.Add("co_unit_codes", "at most 20 units")
 	}
 	note := text(&ve, "note", in.Note, false, 2000)
-	if err := ve.Err(); err != nil {
-		return ItemView{}, err
-	}
 	co := domain.CoUnits(in.PrimaryUnitCode, in.CoUnitCodes)
-	it, err := c.act(ctx, v, id, fixed(domain.ActDispatch), func(q *repo.Q, it *repo.Item, now time.Time) error {
+	it, err := c.act(ctx, v, id, fixed(domain.ActDispatch), ve.Err(), func(q *repo.Q, it *repo.Item, now time.Time) error {
 		units := append([]string{in.PrimaryUnitCode}, co...)
 		n, err := q.CountUnits(ctx, units)
 		if err != nil {
@@ -216,9 +213,11 @@ func fixed(a domain.Action) func(repo.Item) domain.Action {
 // act runs one action on an item in a transaction: it locks the item, lets
 // choose pick the action for it (a co-handling unit's accept differs from the
 // primary unit's), checks that the viewer may see the item (404), may do the
-// action (403) and that the item's status allows it (409), then calls fn to do
-// the work, and returns the item as fn saved it.
-func (c *Core) act(ctx context.Context, v domain.Viewer, id int64, choose func(repo.Item) domain.Action, fn func(q *repo.Q, it *repo.Item, now time.Time) error) (repo.Item, error) {
+// action (403) and that the item's status allows it (409), returns the
+// caller's input error if any (422: only once the caller may act, so that
+// another unit's item answers 404 whatever the body), then calls fn to do the
+// work, and returns the item as fn saved it.
+func (c *Core) act(ctx context.Context, v domain.Viewer, id int64, choose func(repo.Item) domain.Action, invalid error, fn func(q *repo.Q, it *repo.Item, now time.Time) error) (repo.Item, error) {
 	var out repo.Item
 	err := c.store.Tx(ctx, func(q *repo.Q) error {
 		it, err := c.visibleItem(ctx, q, v, id, true)
@@ -231,6 +230,9 @@ func (c *Core) act(ctx context.Context, v domain.Viewer, id int64, choose func(r
 		}
 		if _, err := domain.Next(domain.Status(it.Status), a); err != nil {
 			return err
+		}
+		if invalid != nil {
+			return invalid
 		}
 		if err := fn(q, &it, c.now()); err != nil {
 			return err

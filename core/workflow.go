@@ -98,7 +98,7 @@ func (c *Core) Accept(ctx context.Context, v domain.Viewer, id int64) (ItemView,
 		}
 		return domain.ActAccept
 	}
-	it, err := c.act(ctx, v, id, choose, func(q *repo.Q, it *repo.Item, now time.Time) error {
+	it, err := c.act(ctx, v, id, choose, nil, func(q *repo.Q, it *repo.Item, now time.Time) error {
 		a := choose(*it)
 		as, err := activeAssignment(ctx, q, it.ID, v.UnitCode)
 		if err != nil {
@@ -158,16 +158,13 @@ type ReturnInput struct {
 func (c *Core) Return(ctx context.Context, v domain.Viewer, id int64, in ReturnInput) (ItemView, error) {
 	var ve domain.ValidationError
 	reason := text(&ve, "reason", in.Reason, true, 2000)
-	if err := ve.Err(); err != nil {
-		return ItemView{}, err
-	}
 	choose := func(it repo.Item) domain.Action {
 		if v.Role.IsUnitRole() && v.UnitCode != strOr(it.PrimaryUnitCode) && slices.Contains(it.CoUnitCodes, v.UnitCode) {
 			return domain.ActReturnCo
 		}
 		return domain.ActReturn
 	}
-	it, err := c.act(ctx, v, id, choose, func(q *repo.Q, it *repo.Item, now time.Time) error {
+	it, err := c.act(ctx, v, id, choose, ve.Err(), func(q *repo.Q, it *repo.Item, now time.Time) error {
 		a := choose(*it)
 		all, err := q.ItemAssignments(ctx, it.ID)
 		if err != nil {
@@ -231,11 +228,8 @@ func (c *Core) RequestExtension(ctx context.Context, v domain.Viewer, id int64, 
 		ve.Add("workdays", "a whole number of working days from 1 to 60")
 	}
 	reason := text(&ve, "reason", in.Reason, true, 2000)
-	if err := ve.Err(); err != nil {
-		return ExtensionView{}, err
-	}
 	var ext repo.Extension
-	_, err := c.act(ctx, v, id, fixed(domain.ActRequestExt), func(q *repo.Q, it *repo.Item, now time.Time) error {
+	_, err := c.act(ctx, v, id, fixed(domain.ActRequestExt), ve.Err(), func(q *repo.Q, it *repo.Item, now time.Time) error {
 		if it.Overdue || (it.DueAt != nil && !now.Before(*it.DueAt)) {
 			return fmt.Errorf("%w: the due time has passed; an extension must be asked before it", domain.ErrInvalidTransition)
 		}
@@ -276,14 +270,11 @@ type DecisionInput struct {
 func (c *Core) DecideExtension(ctx context.Context, v domain.Viewer, id, extID int64, approve bool, in DecisionInput) (ItemView, error) {
 	var ve domain.ValidationError
 	note := text(&ve, "note", in.Note, false, 2000)
-	if err := ve.Err(); err != nil {
-		return ItemView{}, err
-	}
 	a := domain.ActRejectExt
 	if approve {
 		a = domain.ActApproveExt
 	}
-	it, err := c.act(ctx, v, id, fixed(a), func(q *repo.Q, it *repo.Item, now time.Time) error {
+	it, err := c.act(ctx, v, id, fixed(a), ve.Err(), func(q *repo.Q, it *repo.Item, now time.Time) error {
 		ext, err := q.GetExtension(ctx, it.ID, extID)
 		if err != nil {
 			return notFoundAs(err, "extension")
@@ -354,9 +345,6 @@ type ReplyInput struct {
 func (c *Core) Reply(ctx context.Context, v domain.Viewer, id int64, in ReplyInput) (ReplyView, error) {
 	var ve domain.ValidationError
 	body := text(&ve, "body", in.Body, true, maxContent)
-	if err := ve.Err(); err != nil {
-		return ReplyView{}, err
-	}
 	public := in.Final
 	if in.Public != nil {
 		public = *in.Public
@@ -371,7 +359,7 @@ func (c *Core) Reply(ctx context.Context, v domain.Viewer, id int64, in ReplyInp
 		}
 		return domain.ActReply
 	}
-	_, err := c.act(ctx, v, id, choose, func(q *repo.Q, it *repo.Item, now time.Time) error {
+	_, err := c.act(ctx, v, id, choose, ve.Err(), func(q *repo.Q, it *repo.Item, now time.Time) error {
 		as, err := activeAssignment(ctx, q, it.ID, v.UnitCode)
 		if err != nil {
 			return err
@@ -428,7 +416,7 @@ func (c *Core) Reply(ctx context.Context, v domain.Viewer, id int64, in ReplyInp
 // ApproveReply is the unit head's approval of a pending final reply; the item
 // is completed with it.
 func (c *Core) ApproveReply(ctx context.Context, v domain.Viewer, id, replyID int64) (ItemView, error) {
-	it, err := c.act(ctx, v, id, fixed(domain.ActApproveReply), func(q *repo.Q, it *repo.Item, now time.Time) error {
+	it, err := c.act(ctx, v, id, fixed(domain.ActApproveReply), nil, func(q *repo.Q, it *repo.Item, now time.Time) error {
 		r, err := q.GetReply(ctx, it.ID, replyID)
 		if err != nil {
 			return notFoundAs(err, "reply")

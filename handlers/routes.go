@@ -248,3 +248,24 @@ type notificationList struct {
 	NextCursor *string                 `json:"next_cursor"`
 	Unread     int64                   `json:"unread"`
 }
+
+// RouteInfo describes an endpoint for tests and tools.
+type RouteInfo struct {
+	Method, Path string
+	// Access is "public", "staff", "webhook" or "platform".
+	Access string
+	// Roles are the staff roles allowed; nil means every role.
+	Roles   []domain.Role
+	Creates bool
+}
+
+// Routes lists every endpoint of the route table.
+func Routes() []RouteInfo {
+	var a *api
+	names := map[access]string{accessPublic: "public", accessStaff: "staff", accessWebhook: "webhook", accessPlatform: "platform"}
+	var out []RouteInfo
+	for _, r := range a.routes() {
+		out = append(out, RouteInfo{Method: r.method, Path: r.path, Access: names[r.access], Roles: r.roles, Creates: r.creates})
+	}
+	return out
+}

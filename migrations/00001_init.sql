@@ -194,10 +194,12 @@ $$;
 CREATE TRIGGER events_no_update BEFORE UPDATE OR DELETE ON events
     FOR EACH ROW EXECUTE FUNCTION events_append_only();
 
--- Items whose statistics contribution must be recomputed; filled in the same
--- transaction as every event, drained by the worker.
+-- Items whose statistics contribution must be recomputed: a row per event,
+-- written in the event's transaction and drained by the worker. Rows are
+-- only ever inserted and deleted by id, so writers never wait on the drain.
 CREATE TABLE stats_dirty (
-    item_id bigint PRIMARY KEY
+    id      bigserial PRIMARY KEY,
+    item_id bigint NOT NULL
 );
 
 CREATE TABLE idempotency_keys (

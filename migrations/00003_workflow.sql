@@ -65,6 +65,8 @@ CREATE TABLE deliveries (
     attempts      integer NOT NULL DEFAULT 0,
     manual_retries integer NOT NULL DEFAULT 0,
     last_error    text NOT NULL DEFAULT '',
+    -- while set and in the future, one task is sending this message
+    lease_until   timestamptz,
     created_at    timestamptz NOT NULL DEFAULT now(),
     updated_at    timestamptz NOT NULL DEFAULT now(),
     sent_at       timestamptz

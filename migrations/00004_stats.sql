@@ -3,7 +3,7 @@
 -- dimensions it is counted under. The worker recomputes an item's row when it
 -- appears in stats_dirty and applies the difference to stats_cube.
 CREATE TABLE item_facts (
-    item_id             bigint PRIMARY KEY REFERENCES items (id),
+    item_id             bigint PRIMARY KEY, -- derived data: no foreign key, so the roll-up never locks items
     day                 date NOT NULL,
     unit_code           text NOT NULL,
     channel             text NOT NULL,

@@ -62,10 +62,16 @@ func mustJSON(p Payload) []byte {
 }
 
 // RouteTask is the task that routes an item. Its TaskID makes a second
-// enqueue while the first is queued or retained a no-op.
-func RouteTask(itemID int64) (*asynq.Task, []asynq.Option) {
+// enqueue while the first is queued or retained a no-op. round > 0 names a
+// fresh task for an item that has waited long: its first task may be held by
+// a worker that died, which asynq would only recover after a minute or two.
+func RouteTask(itemID int64, round int) (*asynq.Task, []asynq.Option) {
+	id := "route:" + strconv.FormatInt(itemID, 10)
+	if round > 0 {
+		id += ":" + strconv.Itoa(round)
+	}
 	return asynq.NewTask(TypeRoute, mustJSON(Payload{ItemID: itemID})), []asynq.Option{
-		asynq.Queue(QueueCritical), asynq.TaskID("route:" + strconv.FormatInt(itemID, 10)),
+		asynq.Queue(QueueCritical), asynq.TaskID(id),
 		asynq.Retention(time.Minute), asynq.MaxRetry(20), asynq.Timeout(30 * time.Second),
 	}
 }
@@ -79,10 +85,14 @@ func DeadlineTask(itemID int64, check core.DeadlineCheck, at time.Time) (*asynq.
 	}
 }
 
-// DeliverTask is the task that sends a delivery; round counts the operator's
-// manual retries so that a retry after a final failure is a new task.
-func DeliverTask(deliveryID int64, round int, maxRetry int) (*asynq.Task, []asynq.Option) {
-	id := fmt.Sprintf("deliver:%d:%d", deliveryID, round)
+// DeliverTask is the task that sends a delivery; manual counts the
+// operator's retries so that a retry after a final failure is a new task,
+// and round > 0 names a fresh task for a delivery whose task was lost.
+func DeliverTask(deliveryID int64, manual, round int, maxRetry int) (*asynq.Task, []asynq.Option) {
+	id := fmt.Sprintf("deliver:%d:%d", deliveryID, manual)
+	if round > 0 {
+		id += fmt.Sprintf(":%d", round)
+	}
 	return asynq.NewTask(TypeDeliver, mustJSON(Payload{DeliveryID: deliveryID})), []asynq.Option{
 		asynq.Queue(QueueDefault), asynq.TaskID(id), asynq.Retention(time.Hour), asynq.MaxRetry(maxRetry),
 		asynq.Timeout(2 * time.Minute),
@@ -167,7 +177,7 @@ func (c *Client) push(t *asynq.Task, opts []asynq.Option) {
 
 // RouteItem queues the routing of an item.
 func (c *Client) RouteItem(itemID int64) {
-	t, o := RouteTask(itemID)
+	t, o := RouteTask(itemID, 0)
 	c.push(t, o)
 }
 
@@ -185,7 +195,7 @@ func (c *Client) ScheduleDeadlines(itemID int64, remindAt, acceptDueAt, dueAt *t
 
 // Deliver queues the sending of a delivery.
 func (c *Client) Deliver(deliveryID int64, round int) {
-	t, o := DeliverTask(deliveryID, round, c.maxRetry)
+	t, o := DeliverTask(deliveryID, round, 0, c.maxRetry)
 	c.push(t, o)
 }
 
@@ -205,4 +215,14 @@ func (c *Client) Close() {
 	}
 	c.mu.Unlock()
 	c.wg.Wait()
+}
+
+// RedisLogger sends go-redis's own messages (dial failures while Redis is
+// down, repeated for every attempt) to slog at debug level; the worker and
+// the API report Redis outages themselves.
+type RedisLogger struct{ Log *slog.Logger }
+
+// Printf implements go-redis's logging interface.
+func (l RedisLogger) Printf(ctx context.Context, format string, v ...any) {
+	l.Log.DebugContext(ctx, fmt.Sprintf(format, v...), "component", "go-redis")
 }

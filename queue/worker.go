@@ -163,8 +163,12 @@ func (w *Worker) Run(ctx context.Context) error {
 		// an outage of Postgres is not the task's fault: it is retried without
 		// using up its retries
 		IsFailure: func(err error) bool { return !repo.IsUnavailable(err) },
-		Logger:    asynqLogger{w.log},
-		LogLevel:  asynq.WarnLevel,
+		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
+			retried, _ := asynq.GetRetryCount(ctx)
+			w.log.Warn("task failed", "type", t.Type(), "retried", retried, "err", err)
+		}),
+		Logger:   asynqLogger{w.log},
+		LogLevel: asynq.WarnLevel,
 	})
 	if err := srv.Start(w.Mux()); err != nil {
 		return fmt.Errorf("start task server: %w", err)
@@ -219,25 +223,33 @@ func (w *Worker) reconcile(ctx context.Context) {
 	w.periodic(ctx, TypeHousekeep, now.Truncate(time.Hour), time.Hour)
 }
 
+// routeRetryAfter is how long an item may wait in received before the
+// reconciler queues a routing task of a new name for it.
+const routeRetryAfter = 15 * time.Second
+
 // Reconcile queues the lost work it finds and reports how much.
 func (w *Worker) Reconcile(ctx context.Context) (route, deliver int, err error) {
-	ids, err := w.core.ItemsWaitingForRouting(ctx, time.Second, 1000)
+	items, err := w.core.ItemsWaitingForRouting(ctx, time.Second, 1000)
 	if err != nil {
 		return 0, 0, err
 	}
-	for _, id := range ids {
-		t, o := RouteTask(id)
+	for _, it := range items {
+		// every routeRetryAfter an item still waits, a task of a new name
+		t, o := RouteTask(it.ID, int(time.Since(it.Since)/routeRetryAfter))
 		if err := w.client.Enqueue(ctx, t, o...); err != nil {
 			return route, 0, fmt.Errorf("queue routing: %w", err)
 		}
 		route++
 	}
-	dels, err := w.core.DeliveriesWaiting(ctx, time.Minute, 1000)
+	// a delivery between retries waits up to RetryMax: only one untouched for
+	// longer has lost its task
+	lost := w.cfg.RetryMax + 30*time.Second
+	dels, err := w.core.DeliveriesWaiting(ctx, lost, 1000)
 	if err != nil {
 		return route, 0, err
 	}
 	for _, d := range dels {
-		t, o := DeliverTask(d.ID, d.ManualRetries, w.cfg.DeliveryMaxRetry)
+		t, o := DeliverTask(d.ID, d.ManualRetries, 1+int(time.Since(d.UpdatedAt)/lost), w.cfg.DeliveryMaxRetry)
 		if err := w.client.Enqueue(ctx, t, o...); err != nil {
 			return route, deliver, fmt.Errorf("queue delivery: %w", err)
 		}

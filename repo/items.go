@@ -226,12 +226,18 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// ItemIDsInStatus returns ids of items in a status that has not changed since
-// before `before`, oldest first: the reconciler's view of lost work.
-func (q *Q) ItemIDsInStatus(ctx context.Context, status string, before time.Time, limit int) ([]int64, error) {
-	var out []int64
-	err := sqlxSelect(ctx, q, &out, `SELECT id FROM items WHERE status = $1 AND updated_at < $2 ORDER BY id LIMIT $3`,
-		status, before, limit)
+// WaitingItem is an item waiting in a status, and since when.
+type WaitingItem struct {
+	ID    int64     `db:"id"`
+	Since time.Time `db:"updated_at"`
+}
+
+// ItemsInStatus returns items in a status that has not changed since before
+// `before`, oldest first: the reconciler's view of lost work.
+func (q *Q) ItemsInStatus(ctx context.Context, status string, before time.Time, limit int) ([]WaitingItem, error) {
+	var out []WaitingItem
+	err := sqlxSelect(ctx, q, &out, `SELECT id, updated_at FROM items WHERE status = $1 AND updated_at < $2
+		ORDER BY id LIMIT $3`, status, before, limit)
 	return out, err
 }
 
@@ -319,7 +325,7 @@ func (q *Q) AppendEvent(ctx context.Context, e Event) error {
 	_, err := q.x.ExecContext(ctx, `WITH e AS (
 			INSERT INTO events (item_id, at, actor_id, actor, action, from_status, to_status, note, unit_code)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING item_id)
-		INSERT INTO stats_dirty (item_id) SELECT item_id FROM e ON CONFLICT DO NOTHING`,
+		INSERT INTO stats_dirty (item_id) SELECT item_id FROM e`,
 		e.ItemID, e.At, e.ActorID, e.Actor, e.Action, e.FromStatus, e.ToStatus, e.Note, e.UnitCode)
 	if err != nil {
 		return fmt.Errorf("append event %s to item %d: %w", e.Action, e.ItemID, err)

@@ -157,19 +157,21 @@ const outcomeSelect = `SELECT i.id, i.received_at, coalesce(i.primary_unit_code,
 	i.dispatched_at, i.replied_at, i.completed_at, i.due_at, i.overdue, i.accept_due_at, i.accepted_at,
 	i.handle_seconds, r.satisfaction, r.stars, r.resolved`
 
-// ClaimDirty takes up to limit items off stats_dirty for this transaction;
-// concurrent workers take disjoint sets.
+// ClaimDirty takes up to limit change marks off stats_dirty for this
+// transaction and returns the distinct items they name; concurrent workers
+// take disjoint sets.
 func (q *Q) ClaimDirty(ctx context.Context, limit int) ([]int64, error) {
 	var out []int64
-	err := sqlxSelect(ctx, q, &out, `DELETE FROM stats_dirty WHERE item_id IN (
-		SELECT item_id FROM stats_dirty ORDER BY item_id LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING item_id`, limit)
+	err := sqlxSelect(ctx, q, &out, `WITH d AS (DELETE FROM stats_dirty WHERE id IN (
+			SELECT id FROM stats_dirty ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING item_id)
+		SELECT DISTINCT item_id FROM d ORDER BY item_id`, limit)
 	return out, err
 }
 
-// CountDirty counts items waiting for the roll-up.
+// CountDirty counts the changed items waiting for the roll-up.
 func (q *Q) CountDirty(ctx context.Context) (int64, error) {
 	var n int64
-	err := sqlxGet(ctx, q, &n, `SELECT count(*) FROM stats_dirty`)
+	err := sqlxGet(ctx, q, &n, `SELECT count(DISTINCT item_id) FROM stats_dirty`)
 	return n, err
 }
 

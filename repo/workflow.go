@@ -3,6 +3,7 @@ package repo
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -195,6 +196,7 @@ type Delivery struct {
 	Attempts      int        `db:"attempts"`
 	ManualRetries int        `db:"manual_retries"`
 	LastError     string     `db:"last_error"`
+	LeaseUntil    *time.Time `db:"lease_until"`
 	CreatedAt     time.Time  `db:"created_at"`
 	UpdatedAt     time.Time  `db:"updated_at"`
 	SentAt        *time.Time `db:"sent_at"`
@@ -221,7 +223,18 @@ func (m *JSONMap) Scan(src any) error {
 }
 
 const deliveryCols = `id, item_id, reply_id, channel, type, recipient, subject, body, extra, status, adapter, attempts,
-	manual_retries, last_error, created_at, updated_at, sent_at`
+	manual_retries, last_error, lease_until, created_at, updated_at, sent_at`
+
+// LeaseDelivery takes a pending delivery for one sender until `until`;
+// ok is false when it is no longer pending or another sender holds it.
+func (q *Q) LeaseDelivery(ctx context.Context, id int64, until time.Time) (d Delivery, ok bool, err error) {
+	err = sqlxGet(ctx, q, &d, `UPDATE deliveries SET lease_until = $2 WHERE id = $1 AND status = 'pending'
+		AND (lease_until IS NULL OR lease_until < now()) RETURNING `+deliveryCols, id, until)
+	if errors.Is(err, ErrNotFound) {
+		return d, false, nil
+	}
+	return d, err == nil, err
+}
 
 // InsertDelivery queues an outbound message.
 func (q *Q) InsertDelivery(ctx context.Context, d Delivery) (Delivery, error) {
@@ -256,7 +269,7 @@ func (q *Q) GetDelivery(ctx context.Context, itemID, id int64) (Delivery, error)
 // SaveDelivery writes a delivery's outcome.
 func (q *Q) SaveDelivery(ctx context.Context, d Delivery) error {
 	_, err := q.x.ExecContext(ctx, `UPDATE deliveries SET status = $2, adapter = $3, attempts = $4, manual_retries = $5,
-		last_error = $6, sent_at = $7, updated_at = now() WHERE id = $1`,
+		last_error = $6, sent_at = $7, lease_until = NULL, updated_at = now() WHERE id = $1`,
 		d.ID, d.Status, d.Adapter, d.Attempts, d.ManualRetries, d.LastError, d.SentAt)
 	if err != nil {
 		return fmt.Errorf("save delivery %d: %w", d.ID, err)
@@ -271,11 +284,12 @@ func (q *Q) ItemDeliveries(ctx context.Context, itemID int64) ([]Delivery, error
 	return out, err
 }
 
-// PendingDeliveries lists deliveries still waiting, untouched since before.
+// PendingDeliveries lists deliveries still waiting, untouched since before
+// and held by no sender.
 func (q *Q) PendingDeliveries(ctx context.Context, before time.Time, limit int) ([]Delivery, error) {
 	var out []Delivery
 	err := sqlxSelect(ctx, q, &out, `SELECT `+deliveryCols+` FROM deliveries WHERE status = 'pending' AND updated_at < $1
-		ORDER BY id LIMIT $2`, before, limit)
+		AND (lease_until IS NULL OR lease_until < now()) ORDER BY id LIMIT $2`, before, limit)
 	return out, err
 }
 

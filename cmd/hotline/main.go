@@ -46,6 +46,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	log := newLogger()
+	redis.SetLogger(queue.RedisLogger{Log: log})
 	var err error
 	switch cmd {
 	case "all", "serve", "worker":
@@ -148,6 +149,11 @@ func migrate(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	if created, err := repo.EnsureDatabase(ctx, cfg.DatabaseURL); err != nil {
+		return err
+	} else if created {
+		log.Info("database created")
+	}
 	store, err := repo.Open(ctx, cfg.DatabaseURL, 2)
 	if err != nil {
 		return err
@@ -168,16 +174,16 @@ func run(ctx context.Context, log *slog.Logger, mode string) error {
 	if mode == "worker" {
 		conns = 25
 	}
+	if mode == "all" {
+		if err := migrate(ctx, log); err != nil {
+			return err
+		}
+	}
 	s, err := open(ctx, log, conns)
 	if err != nil {
 		return err
 	}
 	defer s.close()
-	if mode == "all" {
-		if err := s.store.Migrate(ctx); err != nil {
-			return err
-		}
-	}
 	if mode != "worker" {
 		created, pw, err := s.core.EnsureAdmin(ctx, s.cfg.AdminUsername, s.cfg.AdminPassword)
 		if err != nil {

@@ -1,0 +1,36 @@
+# Two commands set everything up on a fresh machine (see README.md):
+#   make run   - local Postgres and Redis (installed and started if missing),
+#                database created and migrated, API and worker on :8080
+#   make test  - the same services, then the whole test suite with -race
+SHELL := /bin/bash
+export PATH := /usr/local/go/bin:$(PATH)
+GO ?= go
+
+.PHONY: build run test services vet fuzz bench faults load clean
+
+build:
+	$(GO) build -o bin/hotline ./cmd/hotline
+
+services:
+	@scripts/services.sh
+
+run: services build
+	@scripts/run.sh
+
+test: services
+	$(GO) vet ./...
+	$(GO) test -race -count=1 -timeout 15m ./...
+
+vet:
+	gofmt -l . | (! grep .) && $(GO) vet ./...
+
+# Each fuzz target for a short while (FUZZTIME=2m for longer).
+FUZZTIME ?= 20s
+fuzz:
+	@for t in $$(grep -rhoE '^func (Fuzz[A-Za-z0-9_]+)' --include='*_test.go' . | sed 's/func //' | sort -u); do \
+		pkg=$$(grep -rlE "^func $$t\(" --include='*_test.go' . | xargs -n1 dirname | head -n1); \
+		echo "== $$pkg $$t"; $(GO) test -run='^$$' -fuzz="^$$t$$" -fuzztime=$(FUZZTIME) $$pkg || exit 1; \
+	done
+
+clean:
+	rm -rf bin
