@@ -31,7 +31,7 @@ func postCalls(t *testing.T, s *testenv.Server, op string, n int, tag string) []
 			defer wg.Done()
 			r, err := s.TryDo(testenv.Req{Method: "POST", Path: "/api/v1/calls", Token: op,
 				Header: map[string]string{"Idempotency-Key": fmt.Sprintf("%s-%d", tag, i)},
-				Body: map[string]any{"caller_phone": fmt.Sprintf("139%08d", i), "kind": "complaint", "content": fmt.Sprintf("出租车拒载 %s %d", tag, i)}})
+				Body:   map[string]any{"caller_phone": fmt.Sprintf("139%08d", i), "kind": "complaint", "content": fmt.Sprintf("出租车拒载 %s %d", tag, i)}})
 			if err != nil || r.Status != 201 {
 				errs <- fmt.Errorf("call %d: %v %v", i, err, r)
 				return
