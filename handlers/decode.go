@@ -51,6 +51,9 @@ func decodeProblem(err error) error {
 		return fieldProblem(fiber.StatusBadRequest, field, fmt.Sprintf("must be %s, not %s", jsonType(typ.Type.Kind().String()), typ.Value))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		if field == "" {
+			return fieldProblem(fiber.StatusBadRequest, "body", `unknown field ""`)
+		}
 		return fieldProblem(fiber.StatusBadRequest, field, "unknown field")
 	}
 	return fieldProblem(fiber.StatusBadRequest, "body", "not a valid JSON object for this endpoint")
