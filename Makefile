@@ -21,6 +21,10 @@ test: services
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 15m ./...
 
+# The fault suite alone (it also runs in make test).
+faults: services
+	$(GO) test -race -count=1 -v -timeout 10m ./faults/
+
 vet:
 	gofmt -l . | (! grep .) && $(GO) vet ./...
 

@@ -767,13 +767,15 @@ func (c *Core) Similar(ctx context.Context, v domain.Viewer, id int64) ([]Simila
 		return nil, fmt.Errorf("find similar items: %w", err)
 	}
 	out := []SimilarItem{}
+	var shown []repo.Item
 	for _, r := range rows {
 		if !v.MaySee(strOr(r.PrimaryUnitCode), r.CoUnitCodes) {
 			continue
 		}
 		out = append(out, SimilarItem{ItemView: c.itemView(v, r.Item), Reason: r.Reason, Similarity: r.Similarity})
+		shown = append(shown, r.Item)
 	}
-	return out, nil
+	return out, c.auditPhones(ctx, v, shown)
 }
 
 // Publish shows a consenting writer's letter and its public answer in the

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"hotline/domain"
@@ -144,7 +145,32 @@ func (c *Core) GetItem(ctx context.Context, v domain.Viewer, id int64) (ItemDeta
 	if err != nil {
 		return ItemDetail{}, err
 	}
+	if err := c.auditPhones(ctx, v, []repo.Item{it}); err != nil {
+		return ItemDetail{}, err
+	}
 	return c.itemDetail(ctx, q, v, it)
+}
+
+// auditPhones records that the viewer was shown the full phone numbers of
+// these items, when the role sees them unmasked.
+func (c *Core) auditPhones(ctx context.Context, v domain.Viewer, items []repo.Item) error {
+	if !v.SeesFullPhone() {
+		return nil
+	}
+	var ids []string
+	for _, it := range items {
+		if it.CitizenPhone != "" {
+			ids = append(ids, strconv.FormatInt(it.ID, 10))
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	var itemID *int64
+	if len(items) == 1 {
+		itemID = &items[0].ID
+	}
+	return c.store.Q().Audit(ctx, v.ID, v.Username, "phone_viewed", itemID, "items "+strings.Join(ids, ","))
 }
 
 func (c *Core) itemDetail(ctx context.Context, q *repo.Q, v domain.Viewer, it repo.Item) (ItemDetail, error) {
@@ -252,6 +278,9 @@ func (c *Core) ListItems(ctx context.Context, v domain.Viewer, f ItemQuery, page
 	rows, err := c.store.Q().ListItems(ctx, rf)
 	if err != nil {
 		return nil, nil, fmt.Errorf("list items: %w", err)
+	}
+	if err := c.auditPhones(ctx, v, rows[:min(len(rows), page.Limit)]); err != nil {
+		return nil, nil, err
 	}
 	out := make([]ItemView, 0, len(rows))
 	for _, it := range rows {

@@ -101,6 +101,28 @@ func TestUnitScopingAndMasking(t *testing.T) {
 			t.Errorf("%s lists %v, want %v", c.account, got, want)
 		}
 	}
+	// every full phone number shown is in the audit log; masked ones are not
+	var audit struct {
+		Items []struct {
+			Username string `json:"username"`
+			Action   string `json:"action"`
+		} `json:"items"`
+	}
+	s.Expect(t, 200, testenv.Req{Method: "GET", Path: fmt.Sprintf("/api/v1/audit-log?item_id=%d", d.taxiItem.ID), Token: d.tokens["admin"]}).Decode(t, &audit)
+	readers := map[string]int{}
+	for _, e := range audit.Items {
+		if e.Action == "phone_viewed" {
+			readers[strings.SplitN(e.Username, "_", 2)[0]]++
+		}
+	}
+	for _, who := range []string{"admin", "manager", "operator"} {
+		if readers[who] == 0 {
+			t.Errorf("no audit entry for the %s's reads: %v", who, readers)
+		}
+	}
+	if readers["unit"] != 0 {
+		t.Errorf("masked reads were audited: %v", readers)
+	}
 	// acting on another unit's item: 404, and nothing changes
 	before := getItem(t, s, d.tokens["admin"], d.taxiItem.ID)
 	for _, act := range []struct{ path, body string }{

@@ -5,6 +5,7 @@ import (
 
 	"hotline/core"
 	"hotline/domain"
+	"hotline/repo"
 )
 
 // access says how a route authenticates its caller.
@@ -115,6 +116,9 @@ func (a *api) routes() []route {
 			access: accessStaff, roles: admin, in: core.RuleInput{}, out: core.RuleView{}, status: 200, h: a.updateRule},
 		{method: "DELETE", path: "/api/v1/routing-rules/:id", tag: "admin", summary: "Delete a routing rule",
 			access: accessStaff, roles: admin, status: 204, h: a.deleteRule},
+		{method: "GET", path: "/api/v1/audit-log", tag: "admin", summary: "Who was shown full phone numbers, newest first",
+			access: accessStaff, roles: admin, out: listOf[repo.AuditEntry]{}, status: 200, h: a.auditLog,
+			query: pageParams(param{name: "item_id", typ: "integer", desc: "only reads of this item"})},
 		{method: "GET", path: "/api/v1/sla-policies", tag: "admin", summary: "Deadlines per kind",
 			access: accessStaff, roles: anyRole(), out: []domain.SLAPolicy{}, status: 200, h: a.listSLA},
 		{method: "PUT", path: "/api/v1/sla-policies", tag: "admin", summary: "Replace the deadlines of the kinds given",

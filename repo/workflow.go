@@ -414,3 +414,25 @@ func (q *Q) GetDeliveryByID(ctx context.Context, id int64) (Delivery, error) {
 	err := sqlxGet(ctx, q, &d, `SELECT `+deliveryCols+` FROM deliveries WHERE id = $1`, id)
 	return d, err
 }
+
+// AuditEntry is a row of audit_log.
+type AuditEntry struct {
+	ID       int64     `db:"id" json:"id"`
+	At       time.Time `db:"at" json:"at"`
+	UserID   *int64    `db:"user_id" json:"user_id"`
+	Username string    `db:"username" json:"username"`
+	Action   string    `db:"action" json:"action"`
+	ItemID   *int64    `db:"item_id" json:"item_id"`
+	Detail   string    `db:"detail" json:"detail"`
+}
+
+// ListAudit returns audit entries, newest first, before the cursor id,
+// optionally for one item (entries naming it in a list included).
+func (q *Q) ListAudit(ctx context.Context, itemID, beforeID int64, limit int) ([]AuditEntry, error) {
+	var out []AuditEntry
+	err := sqlxSelect(ctx, q, &out, `SELECT id, at, user_id, username, action, item_id, detail FROM audit_log
+		WHERE ($1 = 0 OR item_id = $1 OR (item_id IS NULL AND $1::text = ANY(string_to_array(substr(detail, 7), ','))))
+			AND ($2 = 0 OR id < $2)
+		ORDER BY id DESC LIMIT $3`, itemID, beforeID, limit)
+	return out, err
+}
