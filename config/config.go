@@ -46,6 +46,8 @@ type Config struct {
 	RetryBase time.Duration
 	// SweepInterval is how often the deadline sweep runs.
 	SweepInterval time.Duration
+	// DeliveryTimeout bounds one attempt to send a message.
+	DeliveryTimeout time.Duration
 }
 
 // SMTP are the settings of the mail adapter (HOTLINE_SMTP_*).
@@ -125,6 +127,7 @@ func Load(getenv func(string) string) (Config, error) {
 		DeliveryMaxRetry:  integer("HOTLINE_DELIVERY_MAX_RETRY", 10),
 		RetryBase:         duration("HOTLINE_RETRY_BASE", 2*time.Second),
 		SweepInterval:     duration("HOTLINE_SWEEP_INTERVAL", 10*time.Second),
+		DeliveryTimeout:   duration("HOTLINE_DELIVERY_TIMEOUT", 30*time.Second),
 		SMTP: SMTP{
 			Host:     str("HOTLINE_SMTP_HOST", ""),
 			Port:     integer("HOTLINE_SMTP_PORT", 587),

@@ -148,7 +148,7 @@ func (c *Core) kickDeliveries(ctx context.Context, itemID int64) {
 	}
 	for _, d := range dels {
 		if d.Status == "pending" {
-			c.tasks.Deliver(d.ID, d.ManualRetries)
+			c.tasks.Deliver(d.ID, d.ManualRetries, d.Attempts, d.NextAttemptAt)
 		}
 	}
 	// merged items' deliveries belong to other item ids
@@ -161,24 +161,22 @@ func (c *Core) kickDeliveries(ctx context.Context, itemID int64) {
 	}
 }
 
-// SendDelivery sends one queued message through the sender. It is the
-// handler of the delivery task: a message no longer pending is left alone.
-// A failure is recorded and returned so the queue retries it; with last set
-// (the queue's final attempt) or a permanent error the message turns failed,
-// visibly, for an operator to retry.
-func (c *Core) SendDelivery(ctx context.Context, id int64, sender delivery.Sender, last bool) error {
+// SendDelivery makes one attempt to send a queued message. It is the
+// handler of the delivery task, and safe to run twice: only one sender holds
+// a message at a time (a lease that outlives the send's own timeout, so it
+// lapses only when the sender died), and a message that is not pending or
+// not yet due is left alone. A failed attempt is recorded and the next one
+// scheduled with a doubling wait; after DeliveryMaxRetry retries (or at once
+// for a permanent error) the message turns failed, visibly, for an operator
+// to retry. The schedule lives in the database, so the reconciler resends
+// whatever a lost task left behind.
+func (c *Core) SendDelivery(ctx context.Context, id int64, sender delivery.Sender) error {
 	q := c.store.Q()
-	// one sender at a time: a duplicate task finds the lease taken and stops
-	d, ok, err := q.LeaseDelivery(ctx, id, c.now().Add(deliveryLease))
+	d, ok, err := q.LeaseDelivery(ctx, id, c.now().Add(c.set.DeliveryTimeout+5*time.Second))
 	if err != nil {
 		return fmt.Errorf("lease delivery %d: %w", id, err)
 	}
 	if !ok {
-		cur, err := q.GetDeliveryByID(ctx, id)
-		if err == nil && cur.Status == "pending" {
-			// another task holds it (or held it and died): try again later
-			return fmt.Errorf("delivery %d is being sent by another task", id)
-		}
 		return nil
 	}
 	it, err := q.GetItem(ctx, d.ItemID)
@@ -193,8 +191,14 @@ func (c *Core) SendDelivery(ctx context.Context, id int64, sender delivery.Sende
 			adapter = s.Name()
 		}
 	}
-	sendErr := sender.Send(ctx, msg)
-	failed := sendErr != nil && (last || delivery.IsPermanent(sendErr))
+	sctx, cancel := context.WithTimeout(ctx, c.set.DeliveryTimeout)
+	sendErr := sender.Send(sctx, msg)
+	cancel()
+	// attempts allowed in this round: the first and DeliveryMaxRetry more,
+	// and as many again after each manual retry
+	allowed := (d.ManualRetries + 1) * (c.set.DeliveryMaxRetry + 1)
+	failed := sendErr != nil && (d.Attempts+1 >= allowed || delivery.IsPermanent(sendErr))
+	var retry *repo.Delivery
 	err = c.store.Tx(ctx, func(q *repo.Q) error {
 		d, err := q.LockDelivery(ctx, id)
 		if err != nil {
@@ -212,6 +216,9 @@ func (c *Core) SendDelivery(ctx context.Context, id int64, sender delivery.Sende
 			d.LastError = truncate(sendErr.Error(), 500)
 			if failed {
 				d.Status = "failed"
+			} else {
+				d.NextAttemptAt = now.Add(c.retryWait(d.Attempts))
+				retry = &d
 			}
 		}
 		if err := q.SaveDelivery(ctx, d); err != nil {
@@ -241,14 +248,22 @@ func (c *Core) SendDelivery(ctx context.Context, id int64, sender delivery.Sende
 	if err != nil {
 		return fmt.Errorf("record delivery %d: %w", id, err)
 	}
-	if sendErr != nil && !failed {
-		return fmt.Errorf("deliver %d: %w", id, sendErr)
+	if retry != nil {
+		c.log.Info("delivery attempt failed; retrying", "delivery_id", id, "attempt", retry.Attempts, "next", retry.NextAttemptAt, "err", sendErr)
+		c.tasks.Deliver(retry.ID, retry.ManualRetries, retry.Attempts, retry.NextAttemptAt)
 	}
 	return nil
 }
 
-// deliveryLease is how long a sender holds a delivery; longer than any send.
-const deliveryLease = 3 * time.Minute
+// retryWait is the wait after the n-th failed attempt: RetryBase doubling up
+// to RetryMax.
+func (c *Core) retryWait(n int) time.Duration {
+	d := c.set.RetryBase
+	for i := 1; i < n && d < c.set.RetryMax; i++ {
+		d *= 2
+	}
+	return min(d, c.set.RetryMax)
+}
 
 func deliveryLabel(typ string) string {
 	switch typ {
@@ -279,7 +294,7 @@ func (c *Core) RetryDelivery(ctx context.Context, v domain.Viewer, id, deliveryI
 		if d.Status != "failed" {
 			return fmt.Errorf("%w: only a failed delivery can be retried; this one is %s", domain.ErrInvalidTransition, d.Status)
 		}
-		d.Status, d.ManualRetries = "pending", d.ManualRetries+1
+		d.Status, d.ManualRetries, d.NextAttemptAt = "pending", d.ManualRetries+1, now
 		if err := q.SaveDelivery(ctx, d); err != nil {
 			return err
 		}
@@ -288,7 +303,7 @@ func (c *Core) RetryDelivery(ctx context.Context, v domain.Viewer, id, deliveryI
 	if err != nil {
 		return DeliveryView{}, err
 	}
-	c.tasks.Deliver(d.ID, d.ManualRetries)
+	c.tasks.Deliver(d.ID, d.ManualRetries, d.Attempts, d.NextAttemptAt)
 	return c.deliveryView(v, it, d), nil
 }
 

@@ -27,8 +27,9 @@ type Tasks interface {
 	// ScheduleDeadlines asks for the reminder, sign-for check and overdue check
 	// of an item at its current deadlines.
 	ScheduleDeadlines(itemID int64, remindAt, acceptDueAt, dueAt *time.Time)
-	// Deliver asks for an outbound message to be sent.
-	Deliver(deliveryID int64, attempt int)
+	// Deliver asks for an attempt to send an outbound message at a time;
+	// round and attempt name the attempt, so that each is queued once.
+	Deliver(deliveryID int64, round, attempt int, at time.Time)
 	// StatsChanged tells the statistics roll-up that items changed.
 	StatsChanged()
 }
@@ -46,6 +47,13 @@ type Settings struct {
 	// RetentionYears, when positive, anonymises citizens of items closed
 	// longer ago.
 	RetentionYears int
+	// DeliveryTimeout bounds one attempt to send a message; a sender holds
+	// a delivery a little longer than that.
+	DeliveryTimeout time.Duration
+	// DeliveryMaxRetry is how many times a failed message is tried again
+	// before it is marked failed; the waits double from RetryBase to RetryMax.
+	DeliveryMaxRetry    int
+	RetryBase, RetryMax time.Duration
 }
 
 // Core is the application.
@@ -75,6 +83,18 @@ func New(store *repo.Store, tasks Tasks, set Settings, log *slog.Logger) *Core {
 	}
 	if set.RatingLinkTTL <= 0 {
 		set.RatingLinkTTL = 15 * 24 * time.Hour
+	}
+	if set.DeliveryTimeout <= 0 {
+		set.DeliveryTimeout = 30 * time.Second
+	}
+	if set.DeliveryMaxRetry <= 0 {
+		set.DeliveryMaxRetry = 10
+	}
+	if set.RetryBase <= 0 {
+		set.RetryBase = 2 * time.Second
+	}
+	if set.RetryMax <= 0 {
+		set.RetryMax = 5 * time.Minute
 	}
 	if set.VisitWindow <= 0 {
 		set.VisitWindow = 15 * 24 * time.Hour

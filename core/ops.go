@@ -18,7 +18,8 @@ func (c *Core) ItemsWaitingForRouting(ctx context.Context, age time.Duration, li
 	return items, nil
 }
 
-// DeliveriesWaiting lists deliveries still pending, untouched for `age`.
+// DeliveriesWaiting lists pending deliveries whose next attempt has been due
+// for `age` and that no sender holds: their task was lost.
 func (c *Core) DeliveriesWaiting(ctx context.Context, age time.Duration, limit int) ([]repo.Delivery, error) {
 	ds, err := c.store.Q().PendingDeliveries(ctx, c.now().Add(-age), limit)
 	if err != nil {

@@ -112,12 +112,15 @@ func replay(c *fiber.Ctx, rec repo.IdemRecord, hash []byte) (replayed, rerun boo
 		}
 		return true, false, c.Status(*rec.StatusCode).Send(rec.Body)
 	}
+	// the key was claimed in the transaction that created the resource, so
+	// that work is committed: for an item, running the request again finds
+	// the item by its key and answers with it
+	if rec.ResourceKind == "item" {
+		return false, true, nil
+	}
 	if time.Since(rec.CreatedAt) < 30*time.Second {
 		return false, false, retryAfter{newProblem(fiber.StatusConflict, "idempotency_in_progress",
 			"the first request with this key is still running"), time.Second}
-	}
-	if rec.ResourceKind == "item" {
-		return false, true, nil
 	}
 	id := int64(0)
 	if rec.ResourceID != nil {

@@ -67,12 +67,15 @@ CREATE TABLE deliveries (
     last_error    text NOT NULL DEFAULT '',
     -- while set and in the future, one task is sending this message
     lease_until   timestamptz,
+    -- when the next attempt is due; the worker's reconciler sends what is
+    -- overdue, so a lost task only delays a message
+    next_attempt_at timestamptz NOT NULL DEFAULT now(),
     created_at    timestamptz NOT NULL DEFAULT now(),
     updated_at    timestamptz NOT NULL DEFAULT now(),
     sent_at       timestamptz
 );
 CREATE INDEX deliveries_item_idx ON deliveries (item_id, id);
-CREATE INDEX deliveries_pending_idx ON deliveries (id) WHERE status = 'pending';
+CREATE INDEX deliveries_pending_idx ON deliveries (next_attempt_at) WHERE status = 'pending';
 
 CREATE TABLE ratings (
     id           bigserial PRIMARY KEY,

@@ -85,17 +85,19 @@ func DeadlineTask(itemID int64, check core.DeadlineCheck, at time.Time) (*asynq.
 	}
 }
 
-// DeliverTask is the task that sends a delivery; manual counts the
-// operator's retries so that a retry after a final failure is a new task,
-// and round > 0 names a fresh task for a delivery whose task was lost.
-func DeliverTask(deliveryID int64, manual, round int, maxRetry int) (*asynq.Task, []asynq.Option) {
-	id := fmt.Sprintf("deliver:%d:%d", deliveryID, manual)
-	if round > 0 {
-		id += fmt.Sprintf(":%d", round)
+// DeliverTask is one attempt to send a delivery at a time. The attempt is
+// named by the operator's manual retries and the attempts made so far, so
+// each is queued once; lost > 0 names a fresh task for an attempt whose task
+// was lost. Failed attempts are scheduled by core, not retried by asynq;
+// asynq retries only errors of the database.
+func DeliverTask(deliveryID int64, manual, attempt, lost int, at time.Time) (*asynq.Task, []asynq.Option) {
+	id := fmt.Sprintf("deliver:%d:%d:%d", deliveryID, manual, attempt)
+	if lost > 0 {
+		id += fmt.Sprintf(":%d", lost)
 	}
 	return asynq.NewTask(TypeDeliver, mustJSON(Payload{DeliveryID: deliveryID})), []asynq.Option{
-		asynq.Queue(QueueDefault), asynq.TaskID(id), asynq.Retention(time.Hour), asynq.MaxRetry(maxRetry),
-		asynq.Timeout(2 * time.Minute),
+		asynq.Queue(QueueDefault), asynq.TaskID(id), asynq.ProcessAt(at), asynq.Retention(time.Hour),
+		asynq.MaxRetry(10), asynq.Timeout(2 * time.Minute),
 	}
 }
 
@@ -120,19 +122,17 @@ type job struct {
 // down, buffer full) is logged and left to the reconciler, which finds the
 // same work in the database.
 type Client struct {
-	ac       *asynq.Client
-	log      *slog.Logger
-	jobs     chan job
-	wg       sync.WaitGroup
-	maxRetry int
-	mu       sync.RWMutex
-	closed   bool
+	ac     *asynq.Client
+	log    *slog.Logger
+	jobs   chan job
+	wg     sync.WaitGroup
+	mu     sync.RWMutex
+	closed bool
 }
 
 // NewClient starts a client over a Redis connection.
-func NewClient(rdb redis.UniversalClient, deliveryMaxRetry int, log *slog.Logger) *Client {
-	c := &Client{ac: asynq.NewClientFromRedisClient(rdb), log: log, jobs: make(chan job, 10000),
-		maxRetry: deliveryMaxRetry}
+func NewClient(rdb redis.UniversalClient, log *slog.Logger) *Client {
+	c := &Client{ac: asynq.NewClientFromRedisClient(rdb), log: log, jobs: make(chan job, 10000)}
 	for range 4 {
 		c.wg.Add(1)
 		go c.run()
@@ -193,9 +193,9 @@ func (c *Client) ScheduleDeadlines(itemID int64, remindAt, acceptDueAt, dueAt *t
 	}
 }
 
-// Deliver queues the sending of a delivery.
-func (c *Client) Deliver(deliveryID int64, round int) {
-	t, o := DeliverTask(deliveryID, round, 0, c.maxRetry)
+// Deliver queues an attempt to send a delivery at a time.
+func (c *Client) Deliver(deliveryID int64, round, attempt int, at time.Time) {
+	t, o := DeliverTask(deliveryID, round, attempt, 0, at)
 	c.push(t, o)
 }
 

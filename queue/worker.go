@@ -25,11 +25,9 @@ type WorkerConfig struct {
 	ReconcileInterval time.Duration
 	// SweepInterval is the slot of the deadline sweep.
 	SweepInterval time.Duration
-	// RetryBase is the first retry delay; it doubles up to RetryMax.
+	// RetryBase is the first retry delay of a failed task; it doubles up to
+	// RetryMax.
 	RetryBase, RetryMax time.Duration
-	// DeliveryMaxRetry is how many times a delivery is retried before it is
-	// marked failed.
-	DeliveryMaxRetry int
 	// TaskCheckInterval is how often an idle worker polls its queues; it bounds
 	// the routing latency.
 	TaskCheckInterval time.Duration
@@ -50,9 +48,6 @@ func (c *WorkerConfig) defaults() {
 	}
 	if c.RetryMax <= 0 {
 		c.RetryMax = 5 * time.Minute
-	}
-	if c.DeliveryMaxRetry <= 0 {
-		c.DeliveryMaxRetry = 10
 	}
 	if c.TaskCheckInterval <= 0 {
 		c.TaskCheckInterval = 20 * time.Millisecond
@@ -115,9 +110,7 @@ func (w *Worker) handleDeliver(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return err
 	}
-	retried, _ := asynq.GetRetryCount(ctx)
-	maxRetry, _ := asynq.GetMaxRetry(ctx)
-	return w.core.SendDelivery(ctx, p.DeliveryID, w.sender, retried >= maxRetry)
+	return w.core.SendDelivery(ctx, p.DeliveryID, w.sender)
 }
 
 func (w *Worker) handleSweep(ctx context.Context, _ *asynq.Task) error {
@@ -224,8 +217,12 @@ func (w *Worker) reconcile(ctx context.Context) {
 }
 
 // routeRetryAfter is how long an item may wait in received before the
-// reconciler queues a routing task of a new name for it.
-const routeRetryAfter = 15 * time.Second
+// reconciler queues a routing task of a new name for it; deliveryLostAfter
+// is the same for an overdue delivery attempt.
+const (
+	routeRetryAfter   = 15 * time.Second
+	deliveryLostAfter = 30 * time.Second
+)
 
 // Reconcile queues the lost work it finds and reports how much.
 func (w *Worker) Reconcile(ctx context.Context) (route, deliver int, err error) {
@@ -241,15 +238,15 @@ func (w *Worker) Reconcile(ctx context.Context) (route, deliver int, err error) 
 		}
 		route++
 	}
-	// a delivery between retries waits up to RetryMax: only one untouched for
-	// longer has lost its task
-	lost := w.cfg.RetryMax + 30*time.Second
-	dels, err := w.core.DeliveriesWaiting(ctx, lost, 1000)
+	// an attempt overdue by more than a few seconds lost its task; every
+	// further deliveryLostAfter it gets a task of a new name
+	dels, err := w.core.DeliveriesWaiting(ctx, 5*time.Second, 1000)
 	if err != nil {
 		return route, 0, err
 	}
 	for _, d := range dels {
-		t, o := DeliverTask(d.ID, d.ManualRetries, 1+int(time.Since(d.UpdatedAt)/lost), w.cfg.DeliveryMaxRetry)
+		lost := 1 + int(time.Since(d.NextAttemptAt)/deliveryLostAfter)
+		t, o := DeliverTask(d.ID, d.ManualRetries, d.Attempts, lost, time.Now())
 		if err := w.client.Enqueue(ctx, t, o...); err != nil {
 			return route, deliver, fmt.Errorf("queue delivery: %w", err)
 		}

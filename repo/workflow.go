@@ -197,6 +197,7 @@ type Delivery struct {
 	ManualRetries int        `db:"manual_retries"`
 	LastError     string     `db:"last_error"`
 	LeaseUntil    *time.Time `db:"lease_until"`
+	NextAttemptAt time.Time  `db:"next_attempt_at"`
 	CreatedAt     time.Time  `db:"created_at"`
 	UpdatedAt     time.Time  `db:"updated_at"`
 	SentAt        *time.Time `db:"sent_at"`
@@ -223,13 +224,15 @@ func (m *JSONMap) Scan(src any) error {
 }
 
 const deliveryCols = `id, item_id, reply_id, channel, type, recipient, subject, body, extra, status, adapter, attempts,
-	manual_retries, last_error, lease_until, created_at, updated_at, sent_at`
+	manual_retries, last_error, lease_until, next_attempt_at, created_at, updated_at, sent_at`
 
-// LeaseDelivery takes a pending delivery for one sender until `until`;
-// ok is false when it is no longer pending or another sender holds it.
+// LeaseDelivery takes a pending delivery whose attempt is due for one sender
+// until `until`; ok is false when it is no longer pending, not yet due, or
+// another sender holds it.
 func (q *Q) LeaseDelivery(ctx context.Context, id int64, until time.Time) (d Delivery, ok bool, err error) {
 	err = sqlxGet(ctx, q, &d, `UPDATE deliveries SET lease_until = $2 WHERE id = $1 AND status = 'pending'
-		AND (lease_until IS NULL OR lease_until < now()) RETURNING `+deliveryCols, id, until)
+		AND (lease_until IS NULL OR lease_until < now()) AND next_attempt_at <= now() + interval '1 second'
+		RETURNING `+deliveryCols, id, until)
 	if errors.Is(err, ErrNotFound) {
 		return d, false, nil
 	}
@@ -269,8 +272,8 @@ func (q *Q) GetDelivery(ctx context.Context, itemID, id int64) (Delivery, error)
 // SaveDelivery writes a delivery's outcome.
 func (q *Q) SaveDelivery(ctx context.Context, d Delivery) error {
 	_, err := q.x.ExecContext(ctx, `UPDATE deliveries SET status = $2, adapter = $3, attempts = $4, manual_retries = $5,
-		last_error = $6, sent_at = $7, lease_until = NULL, updated_at = now() WHERE id = $1`,
-		d.ID, d.Status, d.Adapter, d.Attempts, d.ManualRetries, d.LastError, d.SentAt)
+		last_error = $6, sent_at = $7, next_attempt_at = $8, lease_until = NULL, updated_at = now() WHERE id = $1`,
+		d.ID, d.Status, d.Adapter, d.Attempts, d.ManualRetries, d.LastError, d.SentAt, d.NextAttemptAt)
 	if err != nil {
 		return fmt.Errorf("save delivery %d: %w", d.ID, err)
 	}
@@ -284,12 +287,12 @@ func (q *Q) ItemDeliveries(ctx context.Context, itemID int64) ([]Delivery, error
 	return out, err
 }
 
-// PendingDeliveries lists deliveries still waiting, untouched since before
-// and held by no sender.
+// PendingDeliveries lists deliveries whose next attempt was due before
+// `before` and that no sender holds.
 func (q *Q) PendingDeliveries(ctx context.Context, before time.Time, limit int) ([]Delivery, error) {
 	var out []Delivery
-	err := sqlxSelect(ctx, q, &out, `SELECT `+deliveryCols+` FROM deliveries WHERE status = 'pending' AND updated_at < $1
-		AND (lease_until IS NULL OR lease_until < now()) ORDER BY id LIMIT $2`, before, limit)
+	err := sqlxSelect(ctx, q, &out, `SELECT `+deliveryCols+` FROM deliveries WHERE status = 'pending'
+		AND next_attempt_at < $1 AND (lease_until IS NULL OR lease_until < now()) ORDER BY next_attempt_at LIMIT $2`, before, limit)
 	return out, err
 }
 

@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -240,20 +241,24 @@ type Options struct {
 	Env map[string]string
 	// Sender replaces the delivery adapters.
 	Sender delivery.Sender
+	// DBProxy puts a Proxy between the server and Postgres (Server.Proxy).
+	DBProxy bool
 }
 
 // Server is a running Hotline.
 type Server struct {
-	t        testing.TB
-	URL      string
-	DBURL    string
-	Redis    *Redis
-	Core     *core.Core
-	Store    *repo.Store
-	Config   config.Config
-	Log      *slog.Logger
-	Client   *queue.Client
-	rdb      redis.UniversalClient
+	t      testing.TB
+	URL    string
+	DBURL  string
+	Redis  *Redis
+	Core   *core.Core
+	Store  *repo.Store
+	Config config.Config
+	Log    *slog.Logger
+	Client *queue.Client
+	rdb    redis.UniversalClient
+	// Proxy sits between the server and Postgres when Options.DBProxy is set.
+	Proxy    *Proxy
 	worker   context.CancelFunc
 	workerWG sync.WaitGroup
 	sender   delivery.Sender
@@ -268,8 +273,19 @@ func NewServer(t testing.TB, opts Options) *Server {
 	t.Helper()
 	dbURL := Database(t)
 	rd := StartRedis(t)
+	serverDB := dbURL
+	var proxy *Proxy
+	if opts.DBProxy {
+		u, err := url.Parse(dbURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		proxy = NewProxy(t, u.Host)
+		u.Host = proxy.Addr
+		serverDB = u.String()
+	}
 	env := map[string]string{
-		"HOTLINE_DATABASE_URL":       dbURL,
+		"HOTLINE_DATABASE_URL":       serverDB,
 		"HOTLINE_REDIS_URL":          rd.URL(),
 		"HOTLINE_ADMIN_PASSWORD":     AdminPassword,
 		"HOTLINE_WEBHOOK_SECRET":     "webhook-secret",
@@ -288,7 +304,7 @@ func NewServer(t testing.TB, opts Options) *Server {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	store, err := repo.Open(ctx, dbURL, 20)
+	store, err := repo.Open(ctx, serverDB, 20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,18 +318,20 @@ func NewServer(t testing.TB, opts Options) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	client := queue.NewClient(rdb, cfg.DeliveryMaxRetry, log)
+	client := queue.NewClient(rdb, log)
 	c := core.New(store, client, core.Settings{Location: cfg.Location, Windows: windows, SessionTTL: cfg.SessionTTL,
-		RatingLinkTTL: cfg.RatingLinkTTL, PublicBaseURL: cfg.PublicBaseURL, RetentionYears: cfg.RetentionYears}, log)
+		RatingLinkTTL: cfg.RatingLinkTTL, PublicBaseURL: cfg.PublicBaseURL, RetentionYears: cfg.RetentionYears,
+		DeliveryTimeout: cfg.DeliveryTimeout, DeliveryMaxRetry: cfg.DeliveryMaxRetry, RetryBase: cfg.RetryBase,
+		RetryMax: 2 * time.Second}, log)
 	if _, _, err := c.EnsureAdmin(ctx, "admin", AdminPassword); err != nil {
 		t.Fatal(err)
 	}
 	s := &Server{t: t, DBURL: dbURL, Redis: rd, Core: c, Store: store, Config: cfg, Log: log, Client: client, rdb: rdb,
-		sender: opts.Sender}
+		sender: opts.Sender, Proxy: proxy}
 	if s.sender == nil {
 		s.sender = delivery.Router{Fallback: delivery.NewLog(log)}
 		if cfg.DeliveryURL != "" {
-			s.sender = delivery.Router{Webhook: delivery.NewWebhook(cfg.DeliveryURL, []byte(cfg.WebhookSecret), nil),
+			s.sender = delivery.Router{Webhook: delivery.NewWebhook(cfg.DeliveryURL, []byte(cfg.WebhookSecret), &http.Client{Timeout: cfg.DeliveryTimeout}),
 				Fallback: delivery.NewLog(log)}
 		}
 	}
@@ -346,7 +364,7 @@ func (s *Server) StartWorker() {
 	s.worker = cancel
 	w := queue.NewWorker(s.Core, s.Client, s.rdb, s.sender, queue.WorkerConfig{
 		Concurrency: s.Config.WorkerConcurrency, ReconcileInterval: s.Config.ReconcileInterval,
-		DeliveryMaxRetry: s.Config.DeliveryMaxRetry, RetryBase: s.Config.RetryBase, RetryMax: 2 * time.Second,
+		RetryBase: s.Config.RetryBase, RetryMax: 2 * time.Second,
 		SweepInterval: s.Config.SweepInterval,
 	}, s.Log)
 	s.workerWG.Add(1)

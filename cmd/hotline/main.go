@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -120,10 +121,16 @@ func open(ctx context.Context, log *slog.Logger, maxConns int) (*services, error
 	if err != nil {
 		return nil, fmt.Errorf("HOTLINE_WORKING_HOURS: %w", err)
 	}
-	client := queue.NewClient(rdb, cfg.DeliveryMaxRetry, log)
-	c := core.New(store, client, core.Settings{Location: cfg.Location, Windows: windows, SessionTTL: cfg.SessionTTL,
-		RatingLinkTTL: cfg.RatingLinkTTL, PublicBaseURL: cfg.PublicBaseURL, RetentionYears: cfg.RetentionYears}, log)
+	client := queue.NewClient(rdb, log)
+	c := core.New(store, client, coreSettings(cfg, windows), log)
 	return &services{cfg: cfg, store: store, rdb: rdb, client: client, core: c}, nil
+}
+
+// coreSettings are the parts of the configuration core uses.
+func coreSettings(cfg config.Config, windows []calendar.Window) core.Settings {
+	return core.Settings{Location: cfg.Location, Windows: windows, SessionTTL: cfg.SessionTTL,
+		RatingLinkTTL: cfg.RatingLinkTTL, PublicBaseURL: cfg.PublicBaseURL, RetentionYears: cfg.RetentionYears,
+		DeliveryTimeout: cfg.DeliveryTimeout, DeliveryMaxRetry: cfg.DeliveryMaxRetry, RetryBase: cfg.RetryBase}
 }
 
 func (s *services) close() {
@@ -135,7 +142,7 @@ func (s *services) close() {
 func sender(cfg config.Config, log *slog.Logger) delivery.Sender {
 	r := delivery.Router{Fallback: delivery.NewLog(log)}
 	if cfg.DeliveryURL != "" {
-		r.Webhook = delivery.NewWebhook(cfg.DeliveryURL, []byte(cfg.WebhookSecret), nil)
+		r.Webhook = delivery.NewWebhook(cfg.DeliveryURL, []byte(cfg.WebhookSecret), &http.Client{Timeout: cfg.DeliveryTimeout})
 	}
 	if cfg.SMTP.Host != "" {
 		r.Mail = delivery.NewSMTP(delivery.SMTPConfig{Host: cfg.SMTP.Host, Port: cfg.SMTP.Port,
@@ -245,5 +252,5 @@ func stopOthers(context.Context) {
 
 func workerConfig(cfg config.Config) queue.WorkerConfig {
 	return queue.WorkerConfig{Concurrency: cfg.WorkerConcurrency, ReconcileInterval: cfg.ReconcileInterval,
-		DeliveryMaxRetry: cfg.DeliveryMaxRetry, RetryBase: cfg.RetryBase, SweepInterval: cfg.SweepInterval}
+		RetryBase: cfg.RetryBase, SweepInterval: cfg.SweepInterval}
 }
