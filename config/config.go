@@ -28,6 +28,9 @@ type Config struct {
 	SessionTTL time.Duration
 	// RatingLinkTTL is how long a rating link may be used.
 	RatingLinkTTL time.Duration
+	// RatingWindow is how long an answered item waits for a rating before
+	// it closes by itself.
+	RatingWindow time.Duration
 	// PublicBaseURL prefixes links sent to citizens (rating links).
 	PublicBaseURL string
 	// TrustedProxies are the addresses whose X-Forwarded-For is believed.
@@ -118,6 +121,7 @@ func Load(getenv func(string) string) (Config, error) {
 		WorkingHours:      str("HOTLINE_WORKING_HOURS", "09:00-12:00,13:30-17:30"),
 		SessionTTL:        duration("HOTLINE_SESSION_TTL", 12*time.Hour),
 		RatingLinkTTL:     duration("HOTLINE_RATING_LINK_TTL", 15*24*time.Hour),
+		RatingWindow:      duration("HOTLINE_RATING_WINDOW", 15*24*time.Hour),
 		PublicBaseURL:     strings.TrimRight(str("HOTLINE_PUBLIC_BASE_URL", "http://localhost:8080"), "/"),
 		TrustedProxies:    list("HOTLINE_TRUSTED_PROXIES"),
 		CORSOrigins:       list("HOTLINE_CORS_ORIGINS"),

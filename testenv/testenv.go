@@ -27,6 +27,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
 	"github.com/hibiken/asynq"
 	"github.com/jmoiron/sqlx"
 	_ "github.com/lib/pq" // the postgres driver
@@ -243,6 +244,9 @@ type Options struct {
 	Sender delivery.Sender
 	// DBProxy puts a Proxy between the server and Postgres (Server.Proxy).
 	DBProxy bool
+	// Log, when set, receives every log line at debug level (through the
+	// masking handler, as in production) instead of the test log.
+	Log io.Writer
 }
 
 // Server is a running Hotline.
@@ -259,6 +263,7 @@ type Server struct {
 	rdb    redis.UniversalClient
 	// Proxy sits between the server and Postgres when Options.DBProxy is set.
 	Proxy    *Proxy
+	apps     []*fiber.App
 	worker   context.CancelFunc
 	workerWG sync.WaitGroup
 	sender   delivery.Sender
@@ -312,7 +317,12 @@ func NewServer(t testing.TB, opts Options) *Server {
 	ropt.DialTimeout, ropt.ReadTimeout, ropt.WriteTimeout, ropt.PoolTimeout = 500*time.Millisecond, time.Second, time.Second, time.Second
 	ropt.MaxRetries = 1
 	rdb := redis.NewClient(ropt)
-	log := slog.New(privacy.NewHandler(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	var log *slog.Logger
+	if opts.Log != nil {
+		log = slog.New(privacy.NewHandler(slog.NewJSONHandler(opts.Log, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	} else {
+		log = slog.New(privacy.NewHandler(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	}
 	redisLogOnce.Do(func() { redis.SetLogger(queue.RedisLogger{Log: slog.New(slog.DiscardHandler)}) })
 	windows, err := calendar.ParseWindows(cfg.WorkingHours)
 	if err != nil {
@@ -321,7 +331,7 @@ func NewServer(t testing.TB, opts Options) *Server {
 	client := queue.NewClient(rdb, log)
 	c := core.New(store, client, core.Settings{Location: cfg.Location, Windows: windows, SessionTTL: cfg.SessionTTL,
 		RatingLinkTTL: cfg.RatingLinkTTL, PublicBaseURL: cfg.PublicBaseURL, RetentionYears: cfg.RetentionYears,
-		DeliveryTimeout: cfg.DeliveryTimeout, DeliveryMaxRetry: cfg.DeliveryMaxRetry, RetryBase: cfg.RetryBase,
+		VisitWindow: cfg.RatingWindow, DeliveryTimeout: cfg.DeliveryTimeout, DeliveryMaxRetry: cfg.DeliveryMaxRetry, RetryBase: cfg.RetryBase,
 		RetryMax: 2 * time.Second}, log)
 	if _, _, err := c.EnsureAdmin(ctx, "admin", AdminPassword); err != nil {
 		t.Fatal(err)
@@ -335,25 +345,38 @@ func NewServer(t testing.TB, opts Options) *Server {
 				Fallback: delivery.NewLog(log)}
 		}
 	}
-	app := handlers.New(handlers.Deps{Core: c, Config: cfg, Redis: rdb, Inspector: asynq.NewInspectorFromRedisClient(rdb), Log: log})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.URL = "http://" + ln.Addr().String()
-	go func() { _ = app.Listener(ln) }()
+	s.URL = s.serveAPI()
 	if !opts.NoWorker {
 		s.StartWorker()
 	}
 	t.Cleanup(func() {
 		s.StopWorker()
-		_ = app.ShutdownWithTimeout(5 * time.Second)
+		for _, app := range s.apps {
+			_ = app.ShutdownWithTimeout(5 * time.Second)
+		}
 		client.Close()
 		_ = rdb.Close()
 		_ = store.Close()
 	})
 	return s
 }
+
+// serveAPI starts an API process on a free port and returns its address.
+func (s *Server) serveAPI() string {
+	app := handlers.New(handlers.Deps{Core: s.Core, Config: s.Config, Redis: s.rdb,
+		Inspector: asynq.NewInspectorFromRedisClient(s.rdb), Log: s.Log})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	go func() { _ = app.Listener(ln) }()
+	s.apps = append(s.apps, app)
+	return "http://" + ln.Addr().String()
+}
+
+// SecondAPI starts another API process on the same database and Redis, as a
+// second node behind a load balancer, and returns its address.
+func (s *Server) SecondAPI() string { return s.serveAPI() }
 
 // StartWorker runs a worker in-process.
 func (s *Server) StartWorker() {

@@ -130,7 +130,7 @@ func open(ctx context.Context, log *slog.Logger, maxConns int) (*services, error
 func coreSettings(cfg config.Config, windows []calendar.Window) core.Settings {
 	return core.Settings{Location: cfg.Location, Windows: windows, SessionTTL: cfg.SessionTTL,
 		RatingLinkTTL: cfg.RatingLinkTTL, PublicBaseURL: cfg.PublicBaseURL, RetentionYears: cfg.RetentionYears,
-		DeliveryTimeout: cfg.DeliveryTimeout, DeliveryMaxRetry: cfg.DeliveryMaxRetry, RetryBase: cfg.RetryBase}
+		VisitWindow: cfg.RatingWindow, DeliveryTimeout: cfg.DeliveryTimeout, DeliveryMaxRetry: cfg.DeliveryMaxRetry, RetryBase: cfg.RetryBase}
 }
 
 func (s *services) close() {
