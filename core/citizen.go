@@ -714,17 +714,8 @@ func (c *Core) Merge(ctx context.Context, v domain.Viewer, id int64, in MergeInp
 		if err := transition(ctx, q, now, &it, actorOf(v), domain.ActMerge, fmt.Sprintf("合并至 %s(#%d)", into.TrackingCode, into.ID)); err != nil {
 			return err
 		}
-		as, err := q.ItemAssignments(ctx, it.ID)
-		if err != nil {
+		if err := q.WithdrawAssignments(ctx, it.ID); err != nil {
 			return err
-		}
-		for _, a := range as {
-			if domain.AssignmentStatus(a.Status).Active() {
-				a.Status = string(domain.AssignWithdrawn)
-				if err := q.SaveAssignment(ctx, a); err != nil {
-					return err
-				}
-			}
 		}
 		if err := q.SaveItem(ctx, it); err != nil {
 			return err

@@ -163,17 +163,8 @@ func (c *Core) assign(ctx context.Context, q *repo.Q, it *repo.Item, primary str
 		return err
 	}
 	// a re-dispatch replaces what is left of earlier assignments
-	old, err := q.ItemAssignments(ctx, it.ID)
-	if err != nil {
+	if err := q.WithdrawAssignments(ctx, it.ID); err != nil {
 		return err
-	}
-	for _, as := range old {
-		if domain.AssignmentStatus(as.Status).Active() {
-			as.Status = string(domain.AssignWithdrawn)
-			if err := q.SaveAssignment(ctx, as); err != nil {
-				return err
-			}
-		}
 	}
 	for i, unit := range append([]string{primary}, co...) {
 		role := domain.PrimaryUnit

@@ -134,11 +134,7 @@ func (a *api) recoverer(c *fiber.Ctx) (err error) {
 func (a *api) accessLog(c *fiber.Ctx) error {
 	start := time.Now()
 	err := c.Next()
-	status := c.Response().StatusCode()
-	if err != nil {
-		p, _ := toProblem(err)
-		status = p.Status
-	}
+	status := responseStatus(c, err)
 	level := slog.LevelDebug
 	if status >= 500 {
 		level = slog.LevelWarn
@@ -146,6 +142,16 @@ func (a *api) accessLog(c *fiber.Ctx) error {
 	a.Log.Log(c.UserContext(), level, "http", "method", c.Method(), "route", routePath(c), "status", status,
 		"ms", time.Since(start).Milliseconds(), "request_id", c.GetRespHeader(fiber.HeaderXRequestID))
 	return err
+}
+
+// responseStatus is the status the client will get: the error handler's
+// when a handler failed.
+func responseStatus(c *fiber.Ctx, err error) int {
+	if err != nil {
+		p, _ := toProblem(err)
+		return p.Status
+	}
+	return c.Response().StatusCode()
 }
 
 // routePath is the matched route's pattern (/api/v1/items/:id), which keeps

@@ -42,11 +42,7 @@ func newHTTPMetrics(reg *prometheus.Registry) *httpMetrics {
 func (m *httpMetrics) middleware(c *fiber.Ctx) error {
 	start := time.Now()
 	err := c.Next()
-	status := c.Response().StatusCode()
-	if err != nil {
-		p, _ := toProblem(err)
-		status = p.Status
-	}
+	status := responseStatus(c, err)
 	route := routePath(c)
 	m.requests.WithLabelValues(c.Method(), route, strconv.Itoa(status)).Inc()
 	m.duration.WithLabelValues(c.Method(), route).Observe(time.Since(start).Seconds())

@@ -298,6 +298,17 @@ func (q *Q) SaveAssignment(ctx context.Context, a Assignment) error {
 	return nil
 }
 
+// WithdrawAssignments ends every live assignment of an item (re-dispatch,
+// merge).
+func (q *Q) WithdrawAssignments(ctx context.Context, itemID int64) error {
+	_, err := q.x.ExecContext(ctx, `UPDATE assignments SET status = 'withdrawn'
+		WHERE item_id = $1 AND status NOT IN ('returned', 'withdrawn')`, itemID)
+	if err != nil {
+		return fmt.Errorf("withdraw assignments of item %d: %w", itemID, err)
+	}
+	return nil
+}
+
 // ItemAssignments lists an item's assignments, oldest first.
 func (q *Q) ItemAssignments(ctx context.Context, itemID int64) ([]Assignment, error) {
 	var out []Assignment
