@@ -584,7 +584,6 @@ func (c *Core) RateByLink(ctx context.Context, token string, in RatingInput) (Ra
 	if err != nil {
 		return RatingView{}, err
 	}
-	c.tasks.StatsChanged()
 	return c.ratingView(r), nil
 }
 
@@ -742,7 +741,6 @@ func (c *Core) Merge(ctx context.Context, v domain.Viewer, id int64, in MergeInp
 		return ItemView{}, err
 	}
 	c.kickDeliveries(ctx, id)
-	c.tasks.StatsChanged()
 	return c.itemView(v, out), nil
 }
 

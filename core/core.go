@@ -30,8 +30,6 @@ type Tasks interface {
 	// Deliver asks for an attempt to send an outbound message at a time;
 	// round and attempt name the attempt, so that each is queued once.
 	Deliver(deliveryID int64, round, attempt int, at time.Time)
-	// StatsChanged tells the statistics roll-up that items changed.
-	StatsChanged()
 }
 
 // Settings are the parts of the configuration core needs.

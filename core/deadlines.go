@@ -108,9 +108,6 @@ func (c *Core) RunDeadlineCheck(ctx context.Context, id int64, check DeadlineChe
 		}
 		return fmt.Errorf("unknown deadline check %q", check)
 	})
-	if changed {
-		c.tasks.StatsChanged()
-	}
 	return changed, err
 }
 

@@ -369,7 +369,6 @@ func (c *Core) createItem(ctx context.Context, it repo.Item, who actor) (repo.It
 			if stored.Status == string(domain.Received) {
 				c.tasks.RouteItem(stored.ID)
 			}
-			c.tasks.StatsChanged()
 			return stored, true, nil
 		case dup && constraint == "items_tracking_code_key" && attempt < 5:
 			continue

@@ -81,9 +81,6 @@ func (c *Core) RouteItem(ctx context.Context, id int64) (routed bool, err error)
 	if scheduled != nil {
 		c.tasks.ScheduleDeadlines(scheduled.ID, scheduled.RemindAt, scheduled.AcceptDueAt, scheduled.DueAt)
 	}
-	if routed {
-		c.tasks.StatsChanged()
-	}
 	return routed, nil
 }
 
@@ -234,6 +231,5 @@ func (c *Core) act(ctx context.Context, v domain.Viewer, id int64, choose func(r
 	if err != nil {
 		return repo.Item{}, err
 	}
-	c.tasks.StatsChanged()
 	return out, nil
 }

@@ -199,12 +199,6 @@ func (c *Client) Deliver(deliveryID int64, round, attempt int, at time.Time) {
 	c.push(t, o)
 }
 
-// StatsChanged queues a statistics roll-up for the current second.
-func (c *Client) StatsChanged() {
-	t, o := SlotTask(TypeStats, time.Now().Truncate(time.Second), time.Second)
-	c.push(t, o)
-}
-
 // Close stops the client after queueing what is buffered. The Redis
 // connection belongs to the caller and stays open.
 func (c *Client) Close() {
