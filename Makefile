@@ -6,7 +6,7 @@ SHELL := /bin/bash
 export PATH := /usr/local/go/bin:$(PATH)
 GO ?= go
 
-.PHONY: build run test services vet fuzz bench faults load clean
+.PHONY: build run test services vet fuzz bench faults clean
 
 build:
 	$(GO) build -o bin/hotline ./cmd/hotline
@@ -20,6 +20,11 @@ run: services build
 test: services
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 15m ./...
+
+# Benchmarks and load runs at 1 and 10 million items (BENCH_SIZES to change);
+# see docs/BENCHMARKS.md. Takes a while the first time: it loads demo data.
+bench: services build
+	@scripts/bench.sh
 
 # The fault suite alone (it also runs in make test).
 faults: services

@@ -431,29 +431,30 @@ func (q *Q) QueryCube(ctx context.Context, cq CubeQuery) ([]CubeRow, error) {
 }
 
 // StreamOutcomes calls fn for every item's statistics view, in id order,
-// reading in batches so that millions of items fit in memory.
+// reading ranges of ids so that millions of items fit in memory and each
+// range joins only its own ratings.
 func (s *Store) StreamOutcomes(ctx context.Context, fn func(OutcomeRow) error) error {
-	var after int64
-	for {
+	var maxID int64
+	if err := sqlxGet(ctx, s.Q(), &maxID, `SELECT coalesce(max(id), 0) FROM items`); err != nil {
+		return err
+	}
+	const span = 50000
+	for lo := int64(0); lo < maxID; lo += span {
 		var batch []OutcomeRow
-		err := sqlxSelect(ctx, s.Q(), &batch, outcomeSelect+` FROM (SELECT * FROM items WHERE id > $1 ORDER BY id LIMIT 20000) i
+		err := sqlxSelect(ctx, s.Q(), &batch, outcomeSelect+` FROM items i
 			LEFT JOIN (SELECT DISTINCT ON (item_id) item_id, satisfaction, stars, resolved FROM ratings
-				WHERE item_id > $1 AND item_id <= $1 + 1000000000
-				ORDER BY item_id, created_at DESC, id DESC) r ON r.item_id = i.id
-			ORDER BY i.id`, after)
+				WHERE item_id > $1 AND item_id <= $2 ORDER BY item_id, created_at DESC, id DESC) r ON r.item_id = i.id
+			WHERE i.id > $1 AND i.id <= $2 ORDER BY i.id`, lo, lo+span)
 		if err != nil {
 			return err
-		}
-		if len(batch) == 0 {
-			return nil
 		}
 		for _, r := range batch {
 			if err := fn(r); err != nil {
 				return err
 			}
 		}
-		after = batch[len(batch)-1].ItemID
 	}
+	return nil
 }
 
 // StreamFacts calls fn for every stored item fact, in item order.
