@@ -56,6 +56,8 @@ func main() {
 		err = migrate(ctx, log)
 	case "stats":
 		err = statsCmd(ctx, log, args)
+	case "demo-data":
+		err = demoData(ctx, log, args)
 	case "load":
 		err = loadCmd(ctx, log, args)
 	case "help", "-h", "--help":
