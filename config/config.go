@@ -45,8 +45,8 @@ type Config struct {
 	RetentionYears int
 	// DeliveryMaxRetry is how often a delivery is retried before it is marked failed.
 	DeliveryMaxRetry int
-	// RetryBase is the first retry delay of a task; it doubles up to 5 minutes.
-	RetryBase time.Duration
+	// RetryBase is the first retry delay of a task; it doubles up to RetryMax.
+	RetryBase, RetryMax time.Duration
 	// SweepInterval is how often the deadline sweep runs.
 	SweepInterval time.Duration
 	// DeliveryTimeout bounds one attempt to send a message.
@@ -130,6 +130,7 @@ func Load(getenv func(string) string) (Config, error) {
 		RetentionYears:    integer("HOTLINE_RETENTION_YEARS", 0),
 		DeliveryMaxRetry:  integer("HOTLINE_DELIVERY_MAX_RETRY", 10),
 		RetryBase:         duration("HOTLINE_RETRY_BASE", 2*time.Second),
+		RetryMax:          duration("HOTLINE_RETRY_MAX", 5*time.Minute),
 		SweepInterval:     duration("HOTLINE_SWEEP_INTERVAL", 10*time.Second),
 		DeliveryTimeout:   duration("HOTLINE_DELIVERY_TIMEOUT", 30*time.Second),
 		SMTP: SMTP{

@@ -28,16 +28,14 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/hibiken/asynq"
 	"github.com/jmoiron/sqlx"
 	_ "github.com/lib/pq" // the postgres driver
 	"github.com/redis/go-redis/v9"
 
-	"hotline/calendar"
+	"hotline/app"
 	"hotline/config"
 	"hotline/core"
 	"hotline/delivery"
-	"hotline/handlers"
 	"hotline/migrations"
 	"hotline/privacy"
 	"hotline/queue"
@@ -260,7 +258,7 @@ type Server struct {
 	Config config.Config
 	Log    *slog.Logger
 	Client *queue.Client
-	rdb    redis.UniversalClient
+	app    *app.App
 	// Proxy sits between the server and Postgres when Options.DBProxy is set.
 	Proxy    *Proxy
 	apps     []*fiber.App
@@ -298,6 +296,7 @@ func NewServer(t testing.TB, opts Options) *Server {
 		"HOTLINE_PUBLIC_RATE_LIMIT":  "0",
 		"HOTLINE_RECONCILE_INTERVAL": "300ms",
 		"HOTLINE_RETRY_BASE":         "200ms",
+		"HOTLINE_RETRY_MAX":          "2s",
 		"HOTLINE_SWEEP_INTERVAL":     "1s",
 		"HOTLINE_WORKER_CONCURRENCY": "10",
 	}
@@ -309,14 +308,6 @@ func NewServer(t testing.TB, opts Options) *Server {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	store, err := repo.Open(ctx, serverDB, 20)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ropt, _ := redis.ParseURL(cfg.RedisURL)
-	ropt.DialTimeout, ropt.ReadTimeout, ropt.WriteTimeout, ropt.PoolTimeout = 500*time.Millisecond, time.Second, time.Second, time.Second
-	ropt.MaxRetries = 1
-	rdb := redis.NewClient(ropt)
 	var log *slog.Logger
 	if opts.Log != nil {
 		log = slog.New(privacy.NewHandler(slog.NewJSONHandler(opts.Log, &slog.HandlerOptions{Level: slog.LevelDebug})))
@@ -324,53 +315,38 @@ func NewServer(t testing.TB, opts Options) *Server {
 		log = slog.New(privacy.NewHandler(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	}
 	redisLogOnce.Do(func() { redis.SetLogger(queue.RedisLogger{Log: slog.New(slog.DiscardHandler)}) })
-	windows, err := calendar.ParseWindows(cfg.WorkingHours)
+	a, err := app.Open(ctx, cfg, log, 20)
 	if err != nil {
 		t.Fatal(err)
 	}
-	client := queue.NewClient(rdb, log)
-	c := core.New(store, client, core.Settings{Location: cfg.Location, Windows: windows, SessionTTL: cfg.SessionTTL,
-		RatingLinkTTL: cfg.RatingLinkTTL, PublicBaseURL: cfg.PublicBaseURL, RetentionYears: cfg.RetentionYears,
-		VisitWindow: cfg.RatingWindow, DeliveryTimeout: cfg.DeliveryTimeout, DeliveryMaxRetry: cfg.DeliveryMaxRetry, RetryBase: cfg.RetryBase,
-		RetryMax: 2 * time.Second}, log)
-	if _, _, err := c.EnsureAdmin(ctx, "admin", AdminPassword); err != nil {
+	if _, _, err := a.Core.EnsureAdmin(ctx, "admin", AdminPassword); err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{t: t, DBURL: dbURL, Redis: rd, Core: c, Store: store, Config: cfg, Log: log, Client: client, rdb: rdb,
-		sender: opts.Sender, Proxy: proxy}
-	if s.sender == nil {
-		s.sender = delivery.Router{Fallback: delivery.NewLog(log)}
-		if cfg.DeliveryURL != "" {
-			s.sender = delivery.Router{Webhook: delivery.NewWebhook(cfg.DeliveryURL, []byte(cfg.WebhookSecret), &http.Client{Timeout: cfg.DeliveryTimeout}),
-				Fallback: delivery.NewLog(log)}
-		}
-	}
+	s := &Server{t: t, DBURL: dbURL, Redis: rd, Core: a.Core, Store: a.Store, Config: cfg, Log: log, Client: a.Client,
+		app: a, sender: opts.Sender, Proxy: proxy}
 	s.URL = s.serveAPI()
 	if !opts.NoWorker {
 		s.StartWorker()
 	}
 	t.Cleanup(func() {
 		s.StopWorker()
-		for _, app := range s.apps {
-			_ = app.ShutdownWithTimeout(5 * time.Second)
+		for _, api := range s.apps {
+			_ = api.ShutdownWithTimeout(5 * time.Second)
 		}
-		client.Close()
-		_ = rdb.Close()
-		_ = store.Close()
+		a.Close()
 	})
 	return s
 }
 
 // serveAPI starts an API process on a free port and returns its address.
 func (s *Server) serveAPI() string {
-	app := handlers.New(handlers.Deps{Core: s.Core, Config: s.Config, Redis: s.rdb,
-		Inspector: asynq.NewInspectorFromRedisClient(s.rdb), Log: s.Log})
+	api := s.app.API()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	go func() { _ = app.Listener(ln) }()
-	s.apps = append(s.apps, app)
+	go func() { _ = api.Listener(ln) }()
+	s.apps = append(s.apps, api)
 	return "http://" + ln.Addr().String()
 }
 
@@ -385,11 +361,7 @@ func (s *Server) StartWorker() {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.worker = cancel
-	w := queue.NewWorker(s.Core, s.Client, s.rdb, s.sender, queue.WorkerConfig{
-		Concurrency: s.Config.WorkerConcurrency, ReconcileInterval: s.Config.ReconcileInterval,
-		RetryBase: s.Config.RetryBase, RetryMax: 2 * time.Second,
-		SweepInterval: s.Config.SweepInterval,
-	}, s.Log)
+	w := s.app.Worker(s.sender)
 	s.workerWG.Add(1)
 	go func() {
 		defer s.workerWG.Done()

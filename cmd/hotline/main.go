@@ -17,7 +17,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -25,17 +24,12 @@ import (
 	"time"
 	_ "time/tzdata" // Asia/Shanghai even on machines without tzdata
 
-	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
-	"hotline/calendar"
+	"hotline/app"
 	"hotline/config"
-	"hotline/core"
-	"hotline/delivery"
-	"hotline/handlers"
 	"hotline/privacy"
 	"hotline/queue"
-	"hotline/repo"
 )
 
 func main() {
@@ -93,66 +87,13 @@ func newLogger() *slog.Logger {
 	return slog.New(privacy.NewHandler(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level})))
 }
 
-// services are the connections every command shares.
-type services struct {
-	cfg    config.Config
-	store  *repo.Store
-	rdb    redis.UniversalClient
-	client *queue.Client
-	core   *core.Core
-}
-
-func open(ctx context.Context, log *slog.Logger, maxConns int) (*services, error) {
+// open reads the configuration and connects.
+func open(ctx context.Context, log *slog.Logger, maxConns int) (*app.App, error) {
 	cfg, err := config.FromEnv()
 	if err != nil {
 		return nil, err
 	}
-	store, err := repo.Open(ctx, cfg.DatabaseURL, maxConns)
-	if err != nil {
-		return nil, err
-	}
-	ropt, err := redis.ParseURL(cfg.RedisURL)
-	if err != nil {
-		store.Close()
-		return nil, fmt.Errorf("HOTLINE_REDIS_URL: %w", err)
-	}
-	// fail fast while Redis is down: nothing that waits on it is on a
-	// request's path, and the reconciler catches up afterwards
-	ropt.DialTimeout, ropt.ReadTimeout, ropt.WriteTimeout, ropt.PoolTimeout = time.Second, 2*time.Second, 2*time.Second, 2*time.Second
-	ropt.MaxRetries = 1
-	rdb := redis.NewClient(ropt)
-	windows, err := calendar.ParseWindows(cfg.WorkingHours)
-	if err != nil {
-		return nil, fmt.Errorf("HOTLINE_WORKING_HOURS: %w", err)
-	}
-	client := queue.NewClient(rdb, log)
-	c := core.New(store, client, coreSettings(cfg, windows), log)
-	return &services{cfg: cfg, store: store, rdb: rdb, client: client, core: c}, nil
-}
-
-// coreSettings are the parts of the configuration core uses.
-func coreSettings(cfg config.Config, windows []calendar.Window) core.Settings {
-	return core.Settings{Location: cfg.Location, Windows: windows, SessionTTL: cfg.SessionTTL,
-		RatingLinkTTL: cfg.RatingLinkTTL, PublicBaseURL: cfg.PublicBaseURL, RetentionYears: cfg.RetentionYears,
-		VisitWindow: cfg.RatingWindow, DeliveryTimeout: cfg.DeliveryTimeout, DeliveryMaxRetry: cfg.DeliveryMaxRetry, RetryBase: cfg.RetryBase}
-}
-
-func (s *services) close() {
-	s.client.Close()
-	_ = s.rdb.Close()
-	_ = s.store.Close()
-}
-
-func sender(cfg config.Config, log *slog.Logger) delivery.Sender {
-	r := delivery.Router{Fallback: delivery.NewLog(log)}
-	if cfg.DeliveryURL != "" {
-		r.Webhook = delivery.NewWebhook(cfg.DeliveryURL, []byte(cfg.WebhookSecret), &http.Client{Timeout: cfg.DeliveryTimeout})
-	}
-	if cfg.SMTP.Host != "" {
-		r.Mail = delivery.NewSMTP(delivery.SMTPConfig{Host: cfg.SMTP.Host, Port: cfg.SMTP.Port,
-			Username: cfg.SMTP.Username, Password: cfg.SMTP.Password, From: cfg.SMTP.From})
-	}
-	return r
+	return app.Open(ctx, cfg, log, maxConns)
 }
 
 func migrate(ctx context.Context, log *slog.Logger) error {
@@ -160,21 +101,7 @@ func migrate(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	if created, err := repo.EnsureDatabase(ctx, cfg.DatabaseURL); err != nil {
-		return err
-	} else if created {
-		log.Info("database created")
-	}
-	store, err := repo.Open(ctx, cfg.DatabaseURL, 2)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	if err := store.Migrate(ctx); err != nil {
-		return err
-	}
-	log.Info("database migrated")
-	return nil
+	return app.Migrate(ctx, cfg, log)
 }
 
 // run starts the API, the worker, or both, and stops them on SIGTERM:
@@ -194,9 +121,9 @@ func run(ctx context.Context, log *slog.Logger, mode string) error {
 	if err != nil {
 		return err
 	}
-	defer s.close()
+	defer s.Close()
 	if mode != "worker" {
-		created, pw, err := s.core.EnsureAdmin(ctx, s.cfg.AdminUsername, s.cfg.AdminPassword)
+		created, pw, err := s.Core.EnsureAdmin(ctx, s.Config.AdminUsername, s.Config.AdminPassword)
 		if err != nil {
 			return err
 		}
@@ -205,23 +132,22 @@ func run(ctx context.Context, log *slog.Logger, mode string) error {
 				pw = "(the value of HOTLINE_ADMIN_PASSWORD)"
 			}
 			// printed once, to stdout, not to the log
-			fmt.Printf("\n  First admin created.\n  username: %s\n  password: %s\n\n", s.cfg.AdminUsername, pw)
+			fmt.Printf("\n  First admin created.\n  username: %s\n  password: %s\n\n", s.Config.AdminUsername, pw)
 		}
 	}
 	errc := make(chan error, 2)
 	running := 0
 	if mode != "serve" {
-		w := queue.NewWorker(s.core, s.client, s.rdb, sender(s.cfg, log), workerConfig(s.cfg), log)
+		w := s.Worker(nil)
 		running++
 		go func() { errc <- w.Run(ctx) }()
 	}
 	if mode != "worker" {
-		inspector := asynq.NewInspectorFromRedisClient(s.rdb)
-		app := handlers.New(handlers.Deps{Core: s.core, Config: s.cfg, Redis: s.rdb, Inspector: inspector, Log: log})
+		api := s.API()
 		running++
 		go func() {
-			log.Info("listening", "addr", s.cfg.HTTPAddr)
-			if err := app.Listen(s.cfg.HTTPAddr); err != nil {
+			log.Info("listening", "addr", s.Config.HTTPAddr)
+			if err := api.Listen(s.Config.HTTPAddr); err != nil {
 				errc <- fmt.Errorf("http: %w", err)
 				return
 			}
@@ -229,7 +155,7 @@ func run(ctx context.Context, log *slog.Logger, mode string) error {
 		}()
 		go func() {
 			<-ctx.Done()
-			if err := app.ShutdownWithTimeout(20 * time.Second); err != nil {
+			if err := api.ShutdownWithTimeout(20 * time.Second); err != nil {
 				log.Warn("http shutdown", "err", err)
 			}
 		}()
@@ -252,9 +178,4 @@ func run(ctx context.Context, log *slog.Logger, mode string) error {
 func stopOthers(context.Context) {
 	p, _ := os.FindProcess(os.Getpid())
 	_ = p.Signal(syscall.SIGTERM)
-}
-
-func workerConfig(cfg config.Config) queue.WorkerConfig {
-	return queue.WorkerConfig{Concurrency: cfg.WorkerConcurrency, ReconcileInterval: cfg.ReconcileInterval,
-		RetryBase: cfg.RetryBase, SweepInterval: cfg.SweepInterval}
 }

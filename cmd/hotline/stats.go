@@ -22,10 +22,10 @@ func statsCmd(ctx context.Context, log *slog.Logger, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer s.close()
+	defer s.Close()
 	switch args[0] {
 	case "verify":
-		rep, err := s.core.VerifyStats(ctx, !*noDrain)
+		rep, err := s.Core.VerifyStats(ctx, !*noDrain)
 		if err != nil {
 			return err
 		}
@@ -35,7 +35,7 @@ func statsCmd(ctx context.Context, log *slog.Logger, args []string) error {
 		}
 		return nil
 	case "rebuild":
-		n, err := s.core.RebuildStats(ctx)
+		n, err := s.Core.RebuildStats(ctx)
 		if err != nil {
 			return err
 		}
