@@ -21,10 +21,7 @@ answers() { # host port: something accepts TCP connections there
 
 redis_pongs() {
 	local reply
-	exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT" 2>/dev/null || return 1
-	printf 'PING\r\n' >&3
-	read -r -t 2 reply <&3 || true
-	exec 3<&- 3>&-
+	reply=$({ exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT" && printf 'PING\r\n' >&3 && timeout 2 head -c 5 <&3; } 2>/dev/null) || return 1
 	[[ "$reply" == +PONG* ]]
 }
 
