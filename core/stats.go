@@ -261,15 +261,13 @@ func (c *Core) parseStats(ctx context.Context, v domain.Viewer, in StatsQuery) (
 	return p, nil
 }
 
-// pickCube chooses the smallest roll-up that holds the dimensions needed, by
-// month when the range covers whole months and no finer time grouping is
-// asked for.
-func pickCube(p parsedStats, filterDims []string) repo.Cube {
-	need := append(slices.Clone(p.dims), filterDims...)
-	monthly := p.from.Day() == 1 && p.to.Day() == 1 && p.timeGroup != "day" && p.timeGroup != "week"
+// pickCube chooses the smallest roll-up of the grain asked for (monthly or
+// daily) that holds the dimensions needed; a monthly grain without a cube
+// that holds them falls back to a daily one.
+func pickCube(need []string, monthly bool) repo.Cube {
 	best := repo.Cube{ID: -1}
 	for _, cube := range repo.Cubes() {
-		if cube.Monthly && !monthly {
+		if cube.Monthly != monthly {
 			continue
 		}
 		covers := true
@@ -279,36 +277,87 @@ func pickCube(p parsedStats, filterDims []string) repo.Cube {
 				break
 			}
 		}
-		if !covers {
-			continue
-		}
-		better := best.ID < 0 || len(cube.Dims) < len(best.Dims) ||
-			(len(cube.Dims) == len(best.Dims) && cube.Monthly && !best.Monthly)
-		if better {
+		if covers && (best.ID < 0 || len(cube.Dims) < len(best.Dims)) {
 			best = cube
 		}
+	}
+	if best.ID < 0 && monthly {
+		return pickCube(need, false)
 	}
 	return best
 }
 
+// monthStart is the first day of t's month.
+func monthStart(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC) }
+
+// queryStats sums the roll-ups over [from, to). Whole months are read from a
+// monthly cube and the days before and after them from a daily one, unless
+// the grouping is by day or week; the parts are added up by group.
 func (c *Core) queryStats(ctx context.Context, p parsedStats, in StatsQuery, from, to time.Time) ([]repo.CubeRow, error) {
-	var filterDims []string
+	need := slices.Clone(p.dims)
 	if p.units != nil {
-		filterDims = append(filterDims, repo.DimUnit)
+		need = append(need, repo.DimUnit)
 	}
 	if in.Channel != "" {
-		filterDims = append(filterDims, repo.DimChannel)
+		need = append(need, repo.DimChannel)
 	}
 	if in.Kind != "" {
-		filterDims = append(filterDims, repo.DimKind)
+		need = append(need, repo.DimKind)
 	}
 	if in.Category != "" {
-		filterDims = append(filterDims, repo.DimCategory)
+		need = append(need, repo.DimCategory)
 	}
-	p.from, p.to = from, to
-	cube := pickCube(p, filterDims)
-	return c.store.Q().QueryCube(ctx, repo.CubeQuery{Cube: cube, From: from, To: to, GroupDims: p.dims,
-		TimeGroup: p.timeGroup, Units: p.units, Channel: in.Channel, Kind: in.Kind, Category: in.Category})
+	query := func(from, to time.Time, monthly bool) ([]repo.CubeRow, error) {
+		return c.store.Q().QueryCube(ctx, repo.CubeQuery{Cube: pickCube(need, monthly), From: from, To: to,
+			GroupDims: p.dims, TimeGroup: p.timeGroup, Units: p.units, Channel: in.Channel, Kind: in.Kind,
+			Category: in.Category})
+	}
+	firstWhole := monthStart(from)
+	if firstWhole.Before(from) {
+		firstWhole = firstWhole.AddDate(0, 1, 0)
+	}
+	lastWhole := monthStart(to)
+	if p.timeGroup == "day" || p.timeGroup == "week" || !firstWhole.Before(lastWhole) {
+		return query(from, to, false)
+	}
+	type part struct {
+		from, to time.Time
+		monthly  bool
+	}
+	parts := []part{{firstWhole, lastWhole, true}}
+	if from.Before(firstWhole) {
+		parts = append(parts, part{from, firstWhole, false})
+	}
+	if lastWhole.Before(to) {
+		parts = append(parts, part{lastWhole, to, false})
+	}
+	if len(parts) == 1 {
+		return query(from, to, true)
+	}
+	sums := map[repo.CubeRow]domain.Counts{}
+	for _, pt := range parts {
+		rows, err := query(pt.from, pt.to, pt.monthly)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			counts := r.Counts
+			r.Counts = domain.Counts{}
+			sum := sums[r]
+			sum.Add(counts)
+			sums[r] = sum
+		}
+	}
+	out := make([]repo.CubeRow, 0, len(sums))
+	for key, counts := range sums {
+		key.Counts = counts
+		out = append(out, key)
+	}
+	slices.SortFunc(out, func(a, b repo.CubeRow) int {
+		return strings.Compare(a.Period+"\x00"+a.Unit+"\x00"+a.Channel+"\x00"+a.Kind+"\x00"+a.Category,
+			b.Period+"\x00"+b.Unit+"\x00"+b.Channel+"\x00"+b.Kind+"\x00"+b.Category)
+	})
+	return out, nil
 }
 
 func sumRows(rows []repo.CubeRow) domain.Counts {

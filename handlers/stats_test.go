@@ -338,3 +338,65 @@ func TestStatsVerifyAfterMixedWorkload(t *testing.T) {
 		t.Fatalf("verify after rebuild: %v\n%s", err, out)
 	}
 }
+
+// TestStatisticsAcrossMonthsAndDays: a range of whole months plus some days
+// is read from the monthly and daily roll-ups together; the figures equal
+// those summed from days alone.
+func TestStatisticsAcrossMonthsAndDays(t *testing.T) {
+	t.Parallel()
+	s, tok := workload(t)
+	db := s.DB(t)
+	// move some items back: two into last month, one into the month before
+	now := time.Now().In(shanghai())
+	if _, err := db.Exec(`UPDATE items SET received_at = received_at - interval '35 days' WHERE id IN (1, 2)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`UPDATE items SET received_at = received_at - interval '70 days' WHERE id = 4`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO stats_dirty (item_id) VALUES (1), (2), (4)`); err != nil {
+		t.Fatal(err)
+	}
+	var res statsResult
+	testenv.Eventually(t, 15*time.Second, "the roll-up of the moved items", func() bool {
+		s.Expect(t, 200, testenv.Req{Method: "GET", Path: "/api/v1/stats", Token: tok["manager"]}).Decode(t, &res)
+		return res.PendingChanges == 0
+	})
+	from := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -3, 10).Format("2006-01-02")
+	_, to := today()
+	byMonth := map[string]int64{}
+	s.Expect(t, 200, testenv.Req{Method: "GET", Path: "/api/v1/stats?group_by=month,unit&from=" + from + "&to=" + to, Token: tok["manager"]}).Decode(t, &res)
+	for _, r := range res.Rows {
+		byMonth[*r.Period+"/"+unitOf(r)] += r.Received
+	}
+	monthTotal := res.Total
+	var days statsResult
+	s.Expect(t, 200, testenv.Req{Method: "GET", Path: "/api/v1/stats?group_by=day,unit&from=" + from + "&to=" + to, Token: tok["manager"]}).Decode(t, &days)
+	fromDays := map[string]int64{}
+	for _, r := range days.Rows {
+		fromDays[(*r.Period)[:7]+"/"+unitOf(r)] += r.Received
+	}
+	strip := func(f figures) figures {
+		f.CompletionRate, f.OnTimeRate, f.ResponseRate, f.ReplyRate = nil, nil, nil, nil
+		f.SatisfactionRate, f.GoodRate, f.ResolutionRate, f.AvgHandleHours = nil, nil, nil, nil
+		return f
+	}
+	if strip(monthTotal) != strip(days.Total) || monthTotal.Received != 7 {
+		t.Errorf("totals differ:\nmonths %+v\ndays   %+v", monthTotal, days.Total)
+	}
+	if len(byMonth) != len(fromDays) || len(byMonth) < 3 {
+		t.Errorf("groups by month %v, from days %v", len(byMonth), fromDays)
+	}
+	for k, n := range fromDays {
+		if byMonth[k] != n {
+			t.Errorf("%s: %d by month, %d from days", k, byMonth[k], n)
+		}
+	}
+}
+
+func unitOf(r figures) string {
+	if r.UnitCode == nil {
+		return "-"
+	}
+	return *r.UnitCode
+}
