@@ -168,13 +168,12 @@ func (q *Q) ListItems(ctx context.Context, f ItemFilter) ([]Item, error) {
 	if f.Status != "" {
 		where = append(where, "status = "+arg(f.Status))
 	}
-	if f.UnitCode != "" {
-		p := arg(f.UnitCode)
-		where = append(where, "(primary_unit_code = "+p+" OR "+p+" = ANY(co_unit_codes))")
-	}
-	if f.ScopeUnit != "" {
-		p := arg(f.ScopeUnit)
-		where = append(where, "(primary_unit_code = "+p+" OR "+p+" = ANY(co_unit_codes))")
+	// "co_unit_codes @> ARRAY[u]" rather than "u = ANY(co_unit_codes)": only
+	// the first can use the GIN index, so the two halves combine as a bitmap
+	for _, u := range []string{f.UnitCode, f.ScopeUnit} {
+		if u != "" {
+			where = append(where, "(primary_unit_code = "+arg(u)+" OR co_unit_codes @> ARRAY["+arg(u)+"]::text[])")
+		}
 	}
 	if f.Channel != "" {
 		where = append(where, "channel = "+arg(f.Channel))
@@ -375,20 +374,28 @@ type SimilarItem struct {
 }
 
 // SimilarItems finds items received within `window` of the item that share
-// its phone number or microblog author, or whose text is similar (pg_trgm,
-// similarity above the threshold), most similar first. Merged items are left
-// out.
+// its phone number or microblog author, or whose text is similar (pg_trgm
+// similarity at least the threshold), most similar first. Merged items are
+// left out. Each of the three searches uses its own index.
 func (q *Q) SimilarItems(ctx context.Context, it Item, window time.Duration, threshold float64, limit int) ([]SimilarItem, error) {
 	var out []SimilarItem
 	text := it.Title + " " + it.Content
-	err := sqlxSelect(ctx, q, &out, `SELECT `+itemCols+`,
+	err := sqlxSelect(ctx, q, &out, `WITH candidates AS (
+			SELECT id FROM items WHERE $2 <> '' AND citizen_phone = $2
+				AND received_at BETWEEN $5::timestamptz - $6 * interval '1 second' AND $5::timestamptz + $6 * interval '1 second'
+			UNION
+			SELECT id FROM items WHERE $3 <> '' AND author_id = $3
+				AND received_at BETWEEN $5::timestamptz - $6 * interval '1 second' AND $5::timestamptz + $6 * interval '1 second'
+			UNION
+			(SELECT id FROM items WHERE (title || ' ' || content) % $4
+				AND received_at BETWEEN $5::timestamptz - $6 * interval '1 second' AND $5::timestamptz + $6 * interval '1 second'
+				LIMIT 200))
+		SELECT `+itemCols+`,
 			CASE WHEN $2 <> '' AND citizen_phone = $2 THEN 'same_phone'
 				WHEN $3 <> '' AND author_id = $3 THEN 'same_author'
 				ELSE 'similar_text' END AS reason,
 			round(similarity(title || ' ' || content, $4)::numeric, 4)::float8 AS similarity
-		FROM items
-		WHERE id <> $1 AND merged_into_id IS NULL
-			AND received_at BETWEEN $5::timestamptz - $6 * interval '1 second' AND $5::timestamptz + $6 * interval '1 second'
+		FROM items WHERE id IN (SELECT id FROM candidates) AND id <> $1 AND merged_into_id IS NULL
 			AND (($2 <> '' AND citizen_phone = $2) OR ($3 <> '' AND author_id = $3)
 				OR similarity(title || ' ' || content, $4) >= $7)
 		ORDER BY similarity DESC, id DESC LIMIT $8`,
