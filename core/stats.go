@@ -98,20 +98,28 @@ type StatsRow struct {
 	domain.Figures
 }
 
-// MarshalJSON writes the group keys beside the figures.
+// MarshalJSON writes the group keys beside the figures, in one object.
 func (r StatsRow) MarshalJSON() ([]byte, error) {
 	b, err := json.Marshal(r.Figures)
 	if err != nil {
 		return nil, err
 	}
-	m := map[string]any{}
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, err
+	keys := make([]string, 0, len(r.Keys))
+	for k := range r.Keys {
+		keys = append(keys, k)
 	}
-	for k, v := range r.Keys {
-		m[k] = v
+	slices.Sort(keys)
+	out := make([]byte, 0, len(b)+32*len(keys))
+	out = append(out, '{')
+	for _, k := range keys {
+		kb, _ := json.Marshal(k)
+		vb, err := json.Marshal(r.Keys[k])
+		if err != nil {
+			return nil, err
+		}
+		out = append(append(append(append(out, kb...), ':'), vb...), ',')
 	}
-	return json.Marshal(m)
+	return append(out, b[1:]...), nil
 }
 
 // Comparison holds the totals of the periods compared with.
