@@ -41,7 +41,7 @@ func server(b *testing.B) (*testenv.Server, string) {
 	return s, s.User(b, "operator", "")
 }
 
-// BenchmarkIntake posts calls over HTTP from 16 clients: the API's intake
+// BenchmarkIntake posts calls over HTTP from 4 × GOMAXPROCS clients: the API's intake
 // rate with the worker routing behind it.
 func BenchmarkIntake(b *testing.B) {
 	s, op := server(b)

@@ -20,7 +20,7 @@ echo "postgres: $(psql "$SERVER/postgres?sslmode=disable" -Atc 'show server_vers
 echo "redis: $(redis-server --version | cut -d' ' -f3)"
 
 echo
-echo "== intake rate and routing latency (a private server, 16 clients / 50 calls a second)"
+echo "== intake rate and routing latency (a private server, 4 clients a core / 50 calls a second)"
 go test -run '^$' -bench 'BenchmarkIntake|BenchmarkRoutingLatency' -benchtime 2000x ./bench/ | grep -E '^(Benchmark|ok|FAIL)'
 
 for n in $SIZES; do
