@@ -51,21 +51,27 @@ func (a *api) idempotent(r route) fiber.Handler {
 		hash := h.Sum(nil)
 		ctx := c.UserContext()
 		q := a.Core.Store().Q()
-		for attempt := 0; attempt < 3; attempt++ {
+		// The handler runs at most once per request (Fiber's Next cannot be
+		// called twice). When a concurrent request with the key wins, this
+		// one waits for the winner's response and replays it.
+		ran := false
+		for attempt := 0; attempt < 30; attempt++ {
 			rec, err := q.GetIdempotency(ctx, scope, key)
 			switch {
 			case errors.Is(err, repo.ErrNotFound):
 			case err != nil:
 				return err
 			default:
-				replayed, rerun, err := replay(c, rec, hash)
+				replayed, err := replay(c, rec, hash, ran)
 				if replayed || err != nil {
 					return err
 				}
-				if !rerun {
-					return nil
-				}
 			}
+			if ran {
+				time.Sleep(100 * time.Millisecond)
+				continue
+			}
+			ran = true
 			claim := &repo.IdemClaim{Scope: scope, Key: key, Hash: hash}
 			c.SetUserContext(repo.WithIdemClaim(ctx, claim))
 			err = c.Next()
@@ -92,17 +98,20 @@ func (a *api) idempotent(r route) fiber.Handler {
 			}
 			return nil
 		}
-		return newProblem(fiber.StatusConflict, "idempotency_in_progress", "the first request with this key is still running")
+		return retryAfter{newProblem(fiber.StatusConflict, "idempotency_in_progress",
+			"the first request with this key is still running"), time.Second}
 	}
 }
 
-// replay answers from a stored key. It reports replayed when it wrote the
-// stored response, and rerun when the request should run again: the first
-// one committed an item but died before its response was stored, and
-// running again finds that item by its key instead of creating another.
-func replay(c *fiber.Ctx, rec repo.IdemRecord, hash []byte) (replayed, rerun bool, err error) {
+// replay answers from a stored key, reporting replayed when it wrote the
+// stored response. Without a stored response it lets the request go on when
+// running it is safe: the first request committed an item (the key was
+// claimed in that transaction) and running finds the item by its key instead
+// of creating another; or this request already ran and lost, and waits for
+// the first's response (waiting).
+func replay(c *fiber.Ctx, rec repo.IdemRecord, hash []byte, waiting bool) (replayed bool, err error) {
 	if !bytes.Equal(rec.RequestHash, hash) {
-		return false, false, newProblem(fiber.StatusConflict, "idempotency_conflict",
+		return false, newProblem(fiber.StatusConflict, "idempotency_conflict",
 			"this Idempotency-Key was used with a different request; use a new key")
 	}
 	if rec.StatusCode != nil {
@@ -110,23 +119,23 @@ func replay(c *fiber.Ctx, rec repo.IdemRecord, hash []byte) (replayed, rerun boo
 		if rec.ContentType != nil {
 			c.Set(fiber.HeaderContentType, *rec.ContentType)
 		}
-		return true, false, c.Status(*rec.StatusCode).Send(rec.Body)
+		return true, c.Status(*rec.StatusCode).Send(rec.Body)
 	}
 	// the key was claimed in the transaction that created the resource, so
 	// that work is committed: for an item, running the request again finds
 	// the item by its key and answers with it
-	if rec.ResourceKind == "item" {
-		return false, true, nil
+	if rec.ResourceKind == "item" || waiting {
+		return false, nil
 	}
 	if time.Since(rec.CreatedAt) < 30*time.Second {
-		return false, false, retryAfter{newProblem(fiber.StatusConflict, "idempotency_in_progress",
+		return false, retryAfter{newProblem(fiber.StatusConflict, "idempotency_in_progress",
 			"the first request with this key is still running"), time.Second}
 	}
 	id := int64(0)
 	if rec.ResourceID != nil {
 		id = *rec.ResourceID
 	}
-	return false, false, newProblem(fiber.StatusConflict, "idempotency_conflict",
+	return false, newProblem(fiber.StatusConflict, "idempotency_conflict",
 		fmt.Sprintf("the first request with this key created %s %d but its response was lost; read it instead", rec.ResourceKind, id))
 }
 
