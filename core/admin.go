@@ -68,6 +68,9 @@ func (c *Core) CreateUnit(ctx context.Context, in UnitInput) (repo.Unit, error) 
 
 // UpdateUnit changes a unit.
 func (c *Core) UpdateUnit(ctx context.Context, code string, in UnitInput) (repo.Unit, error) {
+	if !codePattern.MatchString(code) {
+		return repo.Unit{}, fmt.Errorf("unit %q: %w", code, domain.ErrNotFound)
+	}
 	var out repo.Unit
 	err := c.store.Tx(ctx, func(q *repo.Q) error {
 		u, err := q.GetUnit(ctx, code)
@@ -371,15 +374,25 @@ func (in RuleInput) apply(r *repo.Rule, creating bool) error {
 	if in.PrimaryUnitCode != nil {
 		r.PrimaryUnitCode = *in.PrimaryUnitCode
 	}
-	if r.PrimaryUnitCode == "" {
-		v.Add("primary_unit_code", "required")
+	if !codePattern.MatchString(r.PrimaryUnitCode) {
+		v.Add("primary_unit_code", "required: a unit code")
+	}
+	if r.CategoryCode != nil && !codePattern.MatchString(*r.CategoryCode) {
+		v.Add("category_code", "not a category code")
 	}
 	if in.CoUnitCodes != nil {
 		if len(*in.CoUnitCodes) > 20 {
 			v.Add("co_unit_codes", "at most 20 units")
 		}
-		r.CoUnitCodes = domain.CoUnits(r.PrimaryUnitCode, *in.CoUnitCodes)
+		for i, u := range *in.CoUnitCodes {
+			if !codePattern.MatchString(u) {
+				v.Add(fmt.Sprintf("co_unit_codes[%d]", i), "not a unit code")
+			}
+		}
+		r.CoUnitCodes = *in.CoUnitCodes
 	}
+	// also when only the primary unit changed: it may not help itself
+	r.CoUnitCodes = domain.CoUnits(r.PrimaryUnitCode, r.CoUnitCodes)
 	if r.Keywords == nil {
 		r.Keywords = []string{}
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -63,8 +64,8 @@ func (c *Core) Login(ctx context.Context, username, password, clientIP string) (
 	if password == "" {
 		v.Add("password", "required")
 	}
-	if len(username) > 64 {
-		v.Add("username", "at most 64 characters")
+	if len(username) > 64 || !utf8.ValidString(username) || strings.ContainsRune(username, 0) {
+		v.Add("username", "at most 64 characters of text")
 	}
 	if len(password) > 128 {
 		v.Add("password", "at most 128 characters")
@@ -72,38 +73,50 @@ func (c *Core) Login(ctx context.Context, username, password, clientIP string) (
 	if err := v.Err(); err != nil {
 		return LoginResult{}, err
 	}
-	q := c.store.Q()
-	since := c.now().Add(-failureWindow)
-	byUser, byIP, err := q.LoginFailures(ctx, username, clientIP, since)
-	if err != nil {
-		return LoginResult{}, fmt.Errorf("check login failures: %w", err)
-	}
-	if byUser >= maxFailuresPerUser || byIP >= maxFailuresPerIP {
-		oldest, err := q.OldestLoginFailure(ctx, username, clientIP, since)
+	// Count, compare and record under one lock per username and address, so
+	// that parallel attempts cannot all pass the count before any is recorded.
+	var (
+		u   repo.User
+		bad bool
+	)
+	err := c.store.Tx(ctx, func(q *repo.Q) error {
+		if err := q.XactLock(ctx, "login:"+strings.ToLower(username)+"|"+clientIP); err != nil {
+			return err
+		}
+		since := c.now().Add(-failureWindow)
+		byUser, byIP, err := q.LoginFailures(ctx, username, clientIP, since)
 		if err != nil {
-			return LoginResult{}, fmt.Errorf("check login failures: %w", err)
+			return fmt.Errorf("check login failures: %w", err)
 		}
-		wait := oldest.Add(failureWindow).Sub(c.now())
-		if wait < time.Second {
-			wait = time.Second
+		if byUser >= maxFailuresPerUser || byIP >= maxFailuresPerIP {
+			oldest, err := q.OldestLoginFailure(ctx, username, clientIP, since)
+			if err != nil {
+				return fmt.Errorf("check login failures: %w", err)
+			}
+			return ThrottledError{RetryAfter: max(oldest.Add(failureWindow).Sub(c.now()), time.Second)}
 		}
-		return LoginResult{}, ThrottledError{RetryAfter: wait}
-	}
-	u, err := q.GetUserByName(ctx, username)
-	if err != nil && !errors.Is(err, repo.ErrNotFound) {
-		return LoginResult{}, fmt.Errorf("read user: %w", err)
-	}
-	hash := []byte(u.PasswordHash)
-	if len(hash) == 0 {
-		// compare against a throwaway hash so that unknown usernames take as long
-		hash = c.dummyPasswordHash()
-	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || u.ID == 0 || !u.Active {
-		if err := q.RecordLoginFailure(ctx, username, clientIP); err != nil {
-			return LoginResult{}, err
+		u, err = q.GetUserByName(ctx, username)
+		if err != nil && !errors.Is(err, repo.ErrNotFound) {
+			return fmt.Errorf("read user: %w", err)
 		}
+		hash := []byte(u.PasswordHash)
+		if len(hash) == 0 {
+			// compare against a throwaway hash so that unknown usernames take as long
+			hash = c.dummyPasswordHash()
+		}
+		if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || u.ID == 0 || !u.Active {
+			bad = true // committed with the transaction, before the lock is released
+			return q.RecordLoginFailure(ctx, username, clientIP)
+		}
+		return nil
+	})
+	if err != nil {
+		return LoginResult{}, err
+	}
+	if bad {
 		return LoginResult{}, ErrBadCredentials
 	}
+	q := c.store.Q()
 	token, err := randomToken(32)
 	if err != nil {
 		return LoginResult{}, err

@@ -87,6 +87,9 @@ func (c *Core) queueAnswer(ctx context.Context, q *repo.Q, target, source repo.I
 	}
 	ratingURL := ""
 	link := func() error {
+		if target.MergedIntoID != nil {
+			return nil // a merged item is rated through the one it was merged into
+		}
 		token, err := c.newRatingLink(ctx, q, target.ID, now)
 		if err != nil {
 			return err
@@ -109,8 +112,10 @@ func (c *Core) queueAnswer(ctx context.Context, q *repo.Q, target, source repo.I
 			return err
 		}
 		d.Recipient = target.CitizenPhone
-		d.Body = fmt.Sprintf("【12328】您反映的诉求(编号%s)已办结%s。答复:%s 请对办理结果评价:%s",
-			target.TrackingCode, ref, body, ratingURL)
+		d.Body = fmt.Sprintf("【12328】您反映的诉求(编号%s)已办结%s。答复:%s", target.TrackingCode, ref, body)
+		if ratingURL != "" {
+			d.Body += " 请对办理结果评价:" + ratingURL
+		}
 	case domain.Mailbox:
 		if target.CitizenEmail == "" {
 			return nil // the answer is read through tracking
@@ -120,8 +125,10 @@ func (c *Core) queueAnswer(ctx context.Context, q *repo.Q, target, source repo.I
 		}
 		d.Recipient = target.CitizenEmail
 		d.Subject = fmt.Sprintf("您的来信(编号%s)已答复", target.TrackingCode)
-		d.Body = fmt.Sprintf("您好:\n\n您的来信《%s》(编号%s)已办理完毕%s,答复如下:\n\n%s\n\n请对办理结果评价:%s\n",
-			target.Title, target.TrackingCode, ref, body, ratingURL)
+		d.Body = fmt.Sprintf("您好:\n\n您的来信《%s》(编号%s)已办理完毕%s,答复如下:\n\n%s\n", target.Title, target.TrackingCode, ref, body)
+		if ratingURL != "" {
+			d.Body += "\n请对办理结果评价:" + ratingURL + "\n"
+		}
 	case domain.Microblog:
 		d.Recipient = target.AuthorID
 		d.Extra["post_id"] = strOr(target.SourceRef)
@@ -382,7 +389,8 @@ func (c *Core) Track(ctx context.Context, code, secret string) (TrackView, error
 }
 
 // publicReplies are the answers a citizen may read: an answer given on the
-// call, and the public final replies that counted.
+// call, and the final replies that counted (drafts never approved, and
+// co-handling opinions, are the department's own).
 func (c *Core) publicReplies(ctx context.Context, q *repo.Q, it repo.Item) ([]TrackReply, error) {
 	out := []TrackReply{}
 	if it.Answer != "" {
@@ -393,7 +401,7 @@ func (c *Core) publicReplies(ctx context.Context, q *repo.Q, it repo.Item) ([]Tr
 		return nil, err
 	}
 	for _, r := range rs {
-		if r.Final && r.Public && r.Status != "pending" {
+		if r.Counted() {
 			at := r.CreatedAt
 			if r.ApprovedAt != nil {
 				at = *r.ApprovedAt
@@ -716,6 +724,17 @@ func (c *Core) Merge(ctx context.Context, v domain.Viewer, id int64, in MergeInp
 		if err := q.WithdrawAssignments(ctx, it.ID); err != nil {
 			return err
 		}
+		// items merged into this one follow it, so that merges never chain
+		moved, err := q.RepointMerged(ctx, it.ID, into.ID)
+		if err != nil {
+			return err
+		}
+		for _, m := range moved {
+			if err := event(ctx, q, now, m, actorOf(v), domain.ActMerge, domain.Closed, domain.Closed,
+				fmt.Sprintf("随 #%d 合并至 %s(#%d)", it.ID, into.TrackingCode, into.ID)); err != nil {
+				return err
+			}
+		}
 		if err := q.SaveItem(ctx, it); err != nil {
 			return err
 		}
@@ -799,15 +818,35 @@ func (c *Core) Publish(ctx context.Context, v domain.Viewer, id int64) (ItemView
 		if it.PublishedAt != nil {
 			return fmt.Errorf("%w: published already", domain.ErrConflict)
 		}
-		answers, err := c.publicReplies(ctx, q, *it)
+		replies, err := q.ItemReplies(ctx, it.ID)
 		if err != nil {
 			return err
 		}
-		if len(answers) == 0 {
-			ve.Add("replies", "the letter has no public answer")
+		var published []repo.Reply
+		for _, r := range replies {
+			if r.Counted() && r.Public {
+				published = append(published, r)
+			}
+		}
+		if len(published) == 0 {
+			ve.Add("replies", "the letter has no answer marked public")
 		}
 		if err := ve.Err(); err != nil {
 			return err
+		}
+		// scrub once, now, and keep the result: the public list never
+		// reads the raw text, so a later anonymisation cannot expose a name
+		var names []string
+		if it.CitizenName != "" {
+			names = append(names, it.CitizenName)
+		}
+		if err := q.SetPublishedText(ctx, it.ID, privacy.Scrub(it.Title, names...), privacy.Scrub(it.Content, names...)); err != nil {
+			return err
+		}
+		for _, r := range published {
+			if err := q.SetPublishedReply(ctx, r.ID, privacy.Scrub(r.Body, names...)); err != nil {
+				return err
+			}
 		}
 		it.PublishedAt = &now
 		if err := transition(ctx, q, now, it, actorOf(v), domain.ActPublish, "公开选登"); err != nil {
@@ -843,20 +882,23 @@ func (c *Core) PublicLetters(ctx context.Context, page Page) ([]PublicLetter, *s
 	out := make([]PublicLetter, 0, len(rows))
 	ids := make([]int64, 0, len(rows))
 	for _, it := range rows {
-		replies, err := c.publicReplies(ctx, q, it)
+		rs, err := q.ItemReplies(ctx, it.ID)
 		if err != nil {
 			return nil, nil, err
 		}
-		names := []string{}
-		if it.CitizenName != "" {
-			names = append(names, it.CitizenName)
+		replies := []TrackReply{}
+		for _, r := range rs {
+			if r.PublishedBody != nil {
+				at := r.CreatedAt
+				if r.ApprovedAt != nil {
+					at = *r.ApprovedAt
+				}
+				replies = append(replies, TrackReply{Body: *r.PublishedBody, At: at.In(c.set.Location)})
+			}
 		}
-		for i := range replies {
-			replies[i].Body = privacy.Scrub(replies[i].Body, names...)
-		}
-		out = append(out, PublicLetter{TrackingCode: it.TrackingCode, Kind: it.Kind,
-			Title: privacy.Scrub(it.Title, names...), Content: privacy.Scrub(it.Content, names...),
-			ReceivedAt: it.ReceivedAt.In(c.set.Location), PublishedAt: it.PublishedAt.In(c.set.Location), Replies: replies})
+		out = append(out, PublicLetter{TrackingCode: it.TrackingCode, Kind: it.Kind, Title: strOr(it.PublishedTitle),
+			Content: strOr(it.PublishedContent), ReceivedAt: it.ReceivedAt.In(c.set.Location),
+			PublishedAt: it.PublishedAt.In(c.set.Location), Replies: replies})
 		ids = append(ids, it.ID)
 	}
 	next := page.next(len(out), func() int64 { return ids[page.Limit-1] })

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"hotline/domain"
@@ -157,20 +156,20 @@ func (c *Core) auditPhones(ctx context.Context, v domain.Viewer, items []repo.It
 	if !v.SeesFullPhone() {
 		return nil
 	}
-	var ids []string
+	var ids []int64
 	for _, it := range items {
 		if it.CitizenPhone != "" {
-			ids = append(ids, strconv.FormatInt(it.ID, 10))
+			ids = append(ids, it.ID)
 		}
 	}
 	if len(ids) == 0 {
 		return nil
 	}
-	var itemID *int64
+	detail := "shown in a list"
 	if len(items) == 1 {
-		itemID = &items[0].ID
+		detail = "shown in the item"
 	}
-	return c.store.Q().Audit(ctx, v.ID, v.Username, "phone_viewed", itemID, "items "+strings.Join(ids, ","))
+	return c.store.Q().Audit(ctx, v.ID, v.Username, "phone_viewed", ids, detail)
 }
 
 func (c *Core) itemDetail(ctx context.Context, q *repo.Q, v domain.Viewer, it repo.Item) (ItemDetail, error) {

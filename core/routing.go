@@ -61,6 +61,7 @@ func (c *Core) RouteItem(ctx context.Context, id int64) (routed bool, err error)
 			}
 			if n != len(units) {
 				// a unit of the rule was deactivated: skip the rule, try the next
+				c.log.Warn("routing rule names an inactive unit; skipped", "rule_id", rule.ID, "item_id", it.ID)
 				rules = removeRule(rules, rule.ID)
 				continue
 			}
@@ -110,8 +111,13 @@ type DispatchInput struct {
 // Dispatch gives an item in received or pending_dispatch to the units chosen.
 func (c *Core) Dispatch(ctx context.Context, v domain.Viewer, id int64, in DispatchInput) (ItemView, error) {
 	var ve domain.ValidationError
-	if in.PrimaryUnitCode == "" {
-		ve.Add("primary_unit_code", "required")
+	if !codePattern.MatchString(in.PrimaryUnitCode) {
+		ve.Add("primary_unit_code", "required: a unit code")
+	}
+	for i, u := range in.CoUnitCodes {
+		if !codePattern.MatchString(u) {
+			ve.Add(fmt.Sprintf("co_unit_codes[%d]", i), "not a unit code")
+		}
 	}
 	if len(in.CoUnitCodes) > 20 {
 		ve.Add("co_unit_codes", "at most 20 units")
@@ -163,6 +169,9 @@ func (c *Core) assign(ctx context.Context, q *repo.Q, it *repo.Item, primary str
 	if err := q.WithdrawAssignments(ctx, it.ID); err != nil {
 		return err
 	}
+	if err := q.WithdrawPendingExtensions(ctx, it.ID); err != nil {
+		return err
+	}
 	for i, unit := range append([]string{primary}, co...) {
 		role := domain.PrimaryUnit
 		if i > 0 {
@@ -211,6 +220,13 @@ func (c *Core) act(ctx context.Context, v domain.Viewer, id int64, choose func(r
 		it, err := c.visibleItem(ctx, q, v, id, true)
 		if err != nil {
 			return err
+		}
+		// a retry that waited on the row lock for its first attempt finds the
+		// key taken and replays the first answer instead of a 409
+		if claim := repo.IdemClaimFrom(ctx); claim != nil {
+			if _, err := q.GetIdempotency(ctx, claim.Scope, claim.Key); err == nil {
+				return repo.ErrIdempotencyTaken
+			}
 		}
 		a := choose(it)
 		if !domain.Allowed(v.Role, a) || !domain.UnitMayAct(v, a, strOr(it.PrimaryUnitCode), it.CoUnitCodes) {

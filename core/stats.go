@@ -220,6 +220,11 @@ func (c *Core) parseStats(ctx context.Context, v domain.Viewer, in StatsQuery) (
 		}
 		p.to = t
 	}
+	for name, d := range map[string]time.Time{"from": p.from, "to": p.to} {
+		if d.Year() < 2000 || d.Year() > 2200 {
+			ve.Add(name, "a date from the years 2000 to 2200")
+		}
+	}
 	if !p.from.Before(p.to) {
 		ve.Add("to", "must be after from")
 	} else if p.to.Sub(p.from) > 21*366*24*time.Hour {
@@ -296,7 +301,9 @@ func pickCube(need []string, monthly bool) repo.Cube {
 }
 
 // monthStart is the first day of t's month.
-func monthStart(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC) }
+func monthStart(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+}
 
 // queryStats sums the roll-ups over [from, to). Whole months are read from a
 // monthly cube and the days before and after them from a daily one, unless

@@ -193,6 +193,13 @@ func (c *Core) Return(ctx context.Context, v domain.Viewer, id int64, in ReturnI
 			if err := transition(ctx, q, now, it, actorOf(v), a, note); err != nil {
 				return err
 			}
+			// the unit's drafts and its waiting extension go with it
+			if err := q.DiscardPendingReplies(ctx, it.ID); err != nil {
+				return err
+			}
+			if err := q.WithdrawPendingExtensions(ctx, it.ID); err != nil {
+				return err
+			}
 			// dispatched_at, accept_due_at and accepted_at stay as the record of
 			// the last dispatch; the reply deadline belongs to the unit and goes
 			it.PrimaryUnitCode, it.CoUnitCodes = nil, []string{}
@@ -281,6 +288,9 @@ func (c *Core) DecideExtension(ctx context.Context, v domain.Viewer, id, extID i
 		}
 		if ext.Status != "pending" {
 			return fmt.Errorf("%w: the request was %s already", domain.ErrInvalidTransition, ext.Status)
+		}
+		if ext.UnitCode != strOr(it.PrimaryUnitCode) {
+			return fmt.Errorf("%w: the request came from %s, which no longer holds the item", domain.ErrInvalidTransition, ext.UnitCode)
 		}
 		ext.Status, ext.DecidedBy, ext.DecidedAt, ext.DecisionNote = "rejected", &v.ID, &now, note
 		msg := fmt.Sprintf("%s 的延期申请未获批准", it.TrackingCode)
@@ -449,7 +459,7 @@ func (c *Core) complete(ctx context.Context, q *repo.Q, it *repo.Item, r repo.Re
 	if err != nil {
 		return err
 	}
-	if err := q.SupersedeFinalReplies(ctx, it.ID); err != nil {
+	if err := q.ReplaceFinalReplies(ctx, it.ID, r.ID); err != nil {
 		return err
 	}
 	if r.Status == "pending" {
@@ -480,12 +490,9 @@ func (c *Core) complete(ctx context.Context, q *repo.Q, it *repo.Item, r repo.Re
 	if err := q.SaveItem(ctx, *it); err != nil {
 		return err
 	}
-	if r.Public {
-		if err := c.queueReplyDelivery(ctx, q, *it, r, now); err != nil {
-			return err
-		}
-	}
-	return nil
+	// the citizen always gets the final answer; `public` only decides
+	// whether it may be published with the letter
+	return c.queueReplyDelivery(ctx, q, *it, r, now)
 }
 
 // notifyUnit tells a unit's staff (or only its heads) about an item.

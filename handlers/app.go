@@ -6,10 +6,12 @@
 package handlers
 
 import (
+	"bytes"
 	"log/slog"
 	"runtime/debug"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/cors"
@@ -73,6 +75,7 @@ func New(d Deps) *fiber.App {
 	}))
 	app.Use(a.metrics.middleware)
 	app.Use(a.accessLog)
+	app.Use(checkParams)
 	if len(d.Config.CORSOrigins) > 0 {
 		app.Use("/api/v1/public", cors.New(cors.Config{
 			AllowOrigins: strings.Join(d.Config.CORSOrigins, ","),
@@ -115,6 +118,21 @@ func (a *api) chain(r route) []fiber.Handler {
 		hs = append(hs, a.idempotent(r))
 	}
 	return append(hs, r.h)
+}
+
+// checkParams refuses query parameters that are not valid UTF-8 or hold NUL
+// bytes (400 naming the parameter): no handler has to think about them.
+func checkParams(c *fiber.Ctx) error {
+	var bad string
+	c.Request().URI().QueryArgs().VisitAll(func(k, v []byte) {
+		if bad == "" && (!utf8.Valid(k) || !utf8.Valid(v) || bytes.IndexByte(v, 0) >= 0 || bytes.IndexByte(k, 0) >= 0) {
+			bad = string(bytes.ToValidUTF8(bytes.ReplaceAll(k, []byte{0}, nil), nil))
+		}
+	})
+	if bad != "" {
+		return fieldProblem(fiber.StatusBadRequest, bad, "not valid UTF-8 text")
+	}
+	return c.Next()
 }
 
 // recoverer turns a panic into a 500 problem; the panic text and stack go to

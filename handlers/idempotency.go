@@ -55,16 +55,20 @@ func (a *api) idempotent(r route) fiber.Handler {
 		// called twice). When a concurrent request with the key wins, this
 		// one waits for the winner's response and replays it.
 		ran := false
-		for attempt := 0; attempt < 30; attempt++ {
+		for attempt := 0; attempt < 50; attempt++ {
 			rec, err := q.GetIdempotency(ctx, scope, key)
 			switch {
 			case errors.Is(err, repo.ErrNotFound):
 			case err != nil:
 				return err
 			default:
-				replayed, err := replay(c, rec, hash, ran)
+				replayed, run, err := replay(c, rec, hash)
 				if replayed || err != nil {
 					return err
+				}
+				if !run {
+					time.Sleep(100 * time.Millisecond)
+					continue
 				}
 			}
 			if ran {
@@ -84,7 +88,7 @@ func (a *api) idempotent(r route) fiber.Handler {
 				return err
 			}
 			status := c.Response().StatusCode()
-			if status >= 200 && status < 300 {
+			if status >= 200 && status < 300 && !r.secret {
 				bodyCopy := bytes.Clone(c.Response().Body())
 				ct := string(c.Response().Header.ContentType())
 				if claim.Claimed() {
@@ -103,15 +107,15 @@ func (a *api) idempotent(r route) fiber.Handler {
 	}
 }
 
-// replay answers from a stored key, reporting replayed when it wrote the
-// stored response. Without a stored response it lets the request go on when
-// running it is safe: the first request committed an item (the key was
-// claimed in that transaction) and running finds the item by its key instead
-// of creating another; or this request already ran and lost, and waits for
-// the first's response (waiting).
-func replay(c *fiber.Ctx, rec repo.IdemRecord, hash []byte, waiting bool) (replayed bool, err error) {
+// replay answers from a stored key. It reports replayed when it wrote the
+// stored response, and run when the request may run: the first request
+// committed an item (the key was claimed in that transaction) but its
+// response is not stored, and running finds the item by its key instead of
+// creating another. Otherwise, while the first request's response is not
+// stored yet (it committed moments ago), the caller waits and looks again.
+func replay(c *fiber.Ctx, rec repo.IdemRecord, hash []byte) (replayed, run bool, err error) {
 	if !bytes.Equal(rec.RequestHash, hash) {
-		return false, newProblem(fiber.StatusConflict, "idempotency_conflict",
+		return false, false, newProblem(fiber.StatusConflict, "idempotency_conflict",
 			"this Idempotency-Key was used with a different request; use a new key")
 	}
 	if rec.StatusCode != nil {
@@ -119,23 +123,19 @@ func replay(c *fiber.Ctx, rec repo.IdemRecord, hash []byte, waiting bool) (repla
 		if rec.ContentType != nil {
 			c.Set(fiber.HeaderContentType, *rec.ContentType)
 		}
-		return true, c.Status(*rec.StatusCode).Send(rec.Body)
+		return true, false, c.Status(*rec.StatusCode).Send(rec.Body)
 	}
-	// the key was claimed in the transaction that created the resource, so
-	// that work is committed: for an item, running the request again finds
-	// the item by its key and answers with it
-	if rec.ResourceKind == "item" || waiting {
-		return false, nil
+	if rec.ResourceKind == "item" {
+		return false, true, nil
 	}
 	if time.Since(rec.CreatedAt) < 30*time.Second {
-		return false, retryAfter{newProblem(fiber.StatusConflict, "idempotency_in_progress",
-			"the first request with this key is still running"), time.Second}
+		return false, false, nil
 	}
 	id := int64(0)
 	if rec.ResourceID != nil {
 		id = *rec.ResourceID
 	}
-	return false, newProblem(fiber.StatusConflict, "idempotency_conflict",
+	return false, false, newProblem(fiber.StatusConflict, "idempotency_conflict",
 		fmt.Sprintf("the first request with this key created %s %d but its response was lost; read it instead", rec.ResourceKind, id))
 }
 

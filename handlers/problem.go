@@ -152,6 +152,10 @@ func toProblem(err error) (*Problem, time.Duration) {
 		if fe.Code >= 400 && fe.Code < 500 {
 			return newProblem(fe.Code, "bad_request", fe.Message), 0
 		}
+	case repo.IsDataException(err):
+		// a value Postgres refused (NUL byte, bad encoding, out-of-range date)
+		// that validation let through: the client's fault, not ours
+		return newProblem(fiber.StatusBadRequest, "bad_request", "a value in the request cannot be stored or compared"), 0
 	case repo.IsUnavailable(err), errors.Is(err, context.DeadlineExceeded):
 		return newProblem(fiber.StatusServiceUnavailable, "unavailable", "the database cannot be reached; retry shortly"), 5 * time.Second
 	}

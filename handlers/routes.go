@@ -33,11 +33,14 @@ type route struct {
 	roles        []domain.Role // staff routes: the roles allowed (nil: every role)
 	limited      bool          // public rate limit
 	creates      bool          // honours Idempotency-Key
-	in           any           // request body
-	out          any           // success body
-	status       int           // success status
-	query        []param
-	h            fiber.Handler
+	// secret marks an answer that carries a secret: it is not stored with the
+	// key, and a replay issues a new secret for the same item
+	secret bool
+	in     any // request body
+	out    any // success body
+	status int // success status
+	query  []param
+	h      fiber.Handler
 }
 
 // anyRole allows every role of a staff route.
@@ -132,7 +135,7 @@ func (a *api) routes() []route {
 		{method: "POST", path: "/api/v1/calls", tag: "intake", summary: "Log a hotline call; answered_on_call with an answer closes it at first contact",
 			access: accessStaff, roles: roles(domain.RoleOperator), creates: true, in: core.CallInput{}, out: core.ItemView{}, status: 201, h: a.createCall},
 		{method: "POST", path: "/api/v1/public/letters", tag: "citizens", summary: "Write to the leader's mailbox; returns the tracking code and secret",
-			access: accessPublic, limited: true, creates: true, in: core.LetterInput{}, out: core.LetterReceipt{}, status: 201, h: a.createLetter},
+			access: accessPublic, limited: true, creates: true, secret: true, in: core.LetterInput{}, out: core.LetterReceipt{}, status: 201, h: a.createLetter},
 		{method: "POST", path: "/api/v1/webhooks/microblog", tag: "intake", summary: "A microblog post from the bridge (HMAC-signed); the same post_id again returns the same item",
 			access: accessWebhook, creates: true, in: core.MicroblogInput{}, out: core.MicroblogReceipt{}, status: 202, h: a.microblog},
 		{method: "POST", path: "/api/v1/platform/items", tag: "intake", summary: "An item handed down by the upstream platform; 200 with the stored item when external_id was seen",
@@ -156,7 +159,9 @@ func (a *api) routes() []route {
 		{method: "GET", path: "/api/v1/items/:id", tag: "items", summary: "An item with its assignments, replies, extensions, ratings, deliveries and events",
 			access: accessStaff, roles: anyRole(), out: core.ItemDetail{}, status: 200, h: a.getItem},
 		{method: "GET", path: "/api/v1/items/:id/similar", tag: "items", summary: "Possible duplicates: same phone or author within 30 days, or similar text",
-			access: accessStaff, roles: anyRole(), out: listOf[core.SimilarItem]{}, status: 200, h: a.similar},
+			// not for unit roles: matching on a hidden phone number would tie a
+			// confidential item to its citizen's other items
+			access: accessStaff, roles: roles(domain.RoleAdmin, domain.RoleManager, domain.RoleOperator), out: listOf[core.SimilarItem]{}, status: 200, h: a.similar},
 		{method: "POST", path: "/api/v1/items/:id/dispatch", tag: "items", summary: "Give an item to a primary unit and co-handling units",
 			access: accessStaff, roles: actionRoles(domain.ActDispatch), in: core.DispatchInput{}, out: core.ItemView{}, status: 200, h: a.dispatch},
 		{method: "POST", path: "/api/v1/items/:id/accept", tag: "items", summary: "Sign for an item (签收)",

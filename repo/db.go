@@ -139,6 +139,13 @@ func IsForeignKeyViolation(err error) (string, bool) {
 	return "", false
 }
 
+// IsDataException reports whether Postgres refused a value (SQLSTATE class
+// 22: invalid text, out-of-range date, …).
+func IsDataException(err error) bool {
+	var pe *pq.Error
+	return errors.As(err, &pe) && strings.HasPrefix(string(pe.Code), "22")
+}
+
 // IsUnavailable reports whether err means the database cannot be reached right
 // now (connection refused or cut, server shutting down or starting), as
 // opposed to a bad query: the API answers 503 with Retry-After for these.

@@ -11,52 +11,54 @@ import (
 
 // Item is a row of items.
 type Item struct {
-	ID              int64          `db:"id"`
-	TrackingCode    string         `db:"tracking_code"`
-	SecretHash      []byte         `db:"secret_hash"`
-	Channel         string         `db:"channel"`
-	Kind            string         `db:"kind"`
-	CategoryCode    *string        `db:"category_code"`
-	Title           string         `db:"title"`
-	Content         string         `db:"content"`
-	Status          string         `db:"status"`
-	Urgent          bool           `db:"urgent"`
-	Confidential    bool           `db:"confidential"`
-	CitizenName     string         `db:"citizen_name"`
-	CitizenPhone    string         `db:"citizen_phone"`
-	CitizenEmail    string         `db:"citizen_email"`
-	AuthorID        string         `db:"author_id"`
-	Region          string         `db:"region"`
-	SourceRef       *string        `db:"source_ref"`
-	SourceURL       string         `db:"source_url"`
-	PostedAt        *time.Time     `db:"posted_at"`
-	UpstreamDueAt   *time.Time     `db:"upstream_due_at"`
-	PublishConsent  bool           `db:"publish_consent"`
-	PublishedAt     *time.Time     `db:"published_at"`
-	Answer          string         `db:"answer"`
-	ReceivedAt      time.Time      `db:"received_at"`
-	DispatchedAt    *time.Time     `db:"dispatched_at"`
-	AcceptDueAt     *time.Time     `db:"accept_due_at"`
-	DueAt           *time.Time     `db:"due_at"`
-	OriginalDueAt   *time.Time     `db:"original_due_at"`
-	RemindAt        *time.Time     `db:"remind_at"`
-	RemindedAt      *time.Time     `db:"reminded_at"`
-	Overdue         bool           `db:"overdue"`
-	OverdueAt       *time.Time     `db:"overdue_at"`
-	PrimaryUnitCode *string        `db:"primary_unit_code"`
-	CoUnitCodes     pq.StringArray `db:"co_unit_codes"`
-	AcceptedAt      *time.Time     `db:"accepted_at"`
-	RepliedAt       *time.Time     `db:"replied_at"`
-	CompletedAt     *time.Time     `db:"completed_at"`
-	HandleSeconds   *int64         `db:"handle_seconds"`
-	ClosedAt        *time.Time     `db:"closed_at"`
-	VisitDueAt      *time.Time     `db:"visit_due_at"`
-	ReopenedCount   int            `db:"reopened_count"`
-	MergedIntoID    *int64         `db:"merged_into_id"`
-	CreatedBy       *int64         `db:"created_by"`
-	IdemScope       *string        `db:"idem_scope"`
-	IdemKey         *string        `db:"idem_key"`
-	UpdatedAt       time.Time      `db:"updated_at"`
+	ID               int64          `db:"id"`
+	TrackingCode     string         `db:"tracking_code"`
+	SecretHash       []byte         `db:"secret_hash"`
+	Channel          string         `db:"channel"`
+	Kind             string         `db:"kind"`
+	CategoryCode     *string        `db:"category_code"`
+	Title            string         `db:"title"`
+	Content          string         `db:"content"`
+	Status           string         `db:"status"`
+	Urgent           bool           `db:"urgent"`
+	Confidential     bool           `db:"confidential"`
+	CitizenName      string         `db:"citizen_name"`
+	CitizenPhone     string         `db:"citizen_phone"`
+	CitizenEmail     string         `db:"citizen_email"`
+	AuthorID         string         `db:"author_id"`
+	Region           string         `db:"region"`
+	SourceRef        *string        `db:"source_ref"`
+	SourceURL        string         `db:"source_url"`
+	PostedAt         *time.Time     `db:"posted_at"`
+	UpstreamDueAt    *time.Time     `db:"upstream_due_at"`
+	PublishConsent   bool           `db:"publish_consent"`
+	PublishedAt      *time.Time     `db:"published_at"`
+	Answer           string         `db:"answer"`
+	ReceivedAt       time.Time      `db:"received_at"`
+	DispatchedAt     *time.Time     `db:"dispatched_at"`
+	AcceptDueAt      *time.Time     `db:"accept_due_at"`
+	DueAt            *time.Time     `db:"due_at"`
+	OriginalDueAt    *time.Time     `db:"original_due_at"`
+	RemindAt         *time.Time     `db:"remind_at"`
+	RemindedAt       *time.Time     `db:"reminded_at"`
+	Overdue          bool           `db:"overdue"`
+	OverdueAt        *time.Time     `db:"overdue_at"`
+	PrimaryUnitCode  *string        `db:"primary_unit_code"`
+	CoUnitCodes      pq.StringArray `db:"co_unit_codes"`
+	AcceptedAt       *time.Time     `db:"accepted_at"`
+	RepliedAt        *time.Time     `db:"replied_at"`
+	CompletedAt      *time.Time     `db:"completed_at"`
+	HandleSeconds    *int64         `db:"handle_seconds"`
+	ClosedAt         *time.Time     `db:"closed_at"`
+	VisitDueAt       *time.Time     `db:"visit_due_at"`
+	ReopenedCount    int            `db:"reopened_count"`
+	MergedIntoID     *int64         `db:"merged_into_id"`
+	CreatedBy        *int64         `db:"created_by"`
+	IdemScope        *string        `db:"idem_scope"`
+	IdemKey          *string        `db:"idem_key"`
+	UpdatedAt        time.Time      `db:"updated_at"`
+	PublishedTitle   *string        `db:"published_title"`
+	PublishedContent *string        `db:"published_content"`
 }
 
 const itemCols = `id, tracking_code, secret_hash, channel, kind, category_code, title, content, status, urgent,
@@ -64,7 +66,7 @@ const itemCols = `id, tracking_code, secret_hash, channel, kind, category_code, 
 	posted_at, upstream_due_at, publish_consent, published_at, answer, received_at, dispatched_at, accept_due_at, due_at,
 	original_due_at, remind_at, reminded_at, overdue, overdue_at, primary_unit_code, co_unit_codes, accepted_at,
 	replied_at, completed_at, handle_seconds, closed_at, visit_due_at, reopened_count, merged_into_id, created_by,
-	idem_scope, idem_key, updated_at`
+	idem_scope, idem_key, updated_at, published_title, published_content`
 
 // InsertItem stores a new item and returns it as stored.
 func (q *Q) InsertItem(ctx context.Context, it Item) (Item, error) {
@@ -356,6 +358,15 @@ func (q *Q) ItemsMergedInto(ctx context.Context, id int64) ([]Item, error) {
 	var out []Item
 	err := sqlxSelect(ctx, q, &out, `SELECT `+itemCols+` FROM items WHERE merged_into_id = $1 ORDER BY id`, id)
 	return out, err
+}
+
+// RepointMerged moves the items merged into `from` onto `to` and returns
+// their ids.
+func (q *Q) RepointMerged(ctx context.Context, from, to int64) ([]int64, error) {
+	var ids []int64
+	err := sqlxSelect(ctx, q, &ids, `UPDATE items SET merged_into_id = $2, updated_at = now()
+		WHERE merged_into_id = $1 RETURNING id`, from, to)
+	return ids, err
 }
 
 // PublishedItems lists published letters, newest first, before the cursor id.

@@ -36,3 +36,11 @@ func (s *Store) WithLock(ctx context.Context, name string, fn func(context.Conte
 	}()
 	return true, fn(ctx)
 }
+
+// XactLock waits for a transaction-scoped advisory lock named name.
+func (q *Q) XactLock(ctx context.Context, name string) error {
+	if _, err := q.x.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext($1))`, name); err != nil {
+		return fmt.Errorf("advisory lock %s: %w", name, err)
+	}
+	return nil
+}

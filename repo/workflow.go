@@ -24,10 +24,18 @@ type Reply struct {
 	ApprovedBy *int64     `db:"approved_by"`
 	ApprovedAt *time.Time `db:"approved_at"`
 	CreatedAt  time.Time  `db:"created_at"`
+	// PublishedBody is the scrubbed text shown in the public letters list.
+	PublishedBody *string `db:"published_body"`
+}
+
+// Counted reports whether a final reply counted as the item's answer (now or
+// before a reopen): it is what the citizen was told.
+func (r Reply) Counted() bool {
+	return r.Final && (r.Status == "effective" || r.Status == "approved" || r.Status == "superseded")
 }
 
 const replyCols = `r.id, r.item_id, r.unit_code, r.author_id, coalesce(u.username, '') AS author_name, r.body, r.final,
-	r.public, r.status, r.approved_by, r.approved_at, r.created_at`
+	r.public, r.status, r.approved_by, r.approved_at, r.created_at, r.published_body`
 
 // InsertReply stores a reply.
 func (q *Q) InsertReply(ctx context.Context, r Reply) (Reply, error) {
@@ -59,13 +67,42 @@ func (q *Q) SetReplyStatus(ctx context.Context, id int64, status string, approve
 	return nil
 }
 
-// SupersedeFinalReplies marks the item's earlier final replies superseded (a
-// reopened item gets a new one).
-func (q *Q) SupersedeFinalReplies(ctx context.Context, itemID int64) error {
-	_, err := q.x.ExecContext(ctx, `UPDATE replies SET status = 'superseded' WHERE item_id = $1 AND final
-		AND status IN ('pending', 'effective')`, itemID)
+// ReplaceFinalReplies makes keepID the item's only final reply that counts:
+// earlier ones that counted become superseded (history the citizen has
+// seen), drafts that never counted become discarded.
+func (q *Q) ReplaceFinalReplies(ctx context.Context, itemID, keepID int64) error {
+	_, err := q.x.ExecContext(ctx, `UPDATE replies SET status = CASE WHEN status = 'pending' THEN 'discarded' ELSE 'superseded' END
+		WHERE item_id = $1 AND final AND id <> $2 AND status IN ('pending', 'approved', 'effective')`, itemID, keepID)
 	if err != nil {
-		return fmt.Errorf("supersede replies: %w", err)
+		return fmt.Errorf("replace final replies: %w", err)
+	}
+	return nil
+}
+
+// DiscardPendingReplies discards the drafts waiting for approval (the unit
+// gave the item back).
+func (q *Q) DiscardPendingReplies(ctx context.Context, itemID int64) error {
+	_, err := q.x.ExecContext(ctx, `UPDATE replies SET status = 'discarded' WHERE item_id = $1 AND status = 'pending'`, itemID)
+	if err != nil {
+		return fmt.Errorf("discard draft replies: %w", err)
+	}
+	return nil
+}
+
+// SetPublishedText stores the scrubbed text a published letter shows.
+func (q *Q) SetPublishedText(ctx context.Context, itemID int64, title, content string) error {
+	_, err := q.x.ExecContext(ctx, `UPDATE items SET published_title = $2, published_content = $3 WHERE id = $1`, itemID, title, content)
+	if err != nil {
+		return fmt.Errorf("store published letter: %w", err)
+	}
+	return nil
+}
+
+// SetPublishedReply stores the scrubbed text of a published reply.
+func (q *Q) SetPublishedReply(ctx context.Context, replyID int64, body string) error {
+	_, err := q.x.ExecContext(ctx, `UPDATE replies SET published_body = $2 WHERE id = $1`, replyID, body)
+	if err != nil {
+		return fmt.Errorf("store published reply: %w", err)
 	}
 	return nil
 }
@@ -112,6 +149,17 @@ func (q *Q) GetExtension(ctx context.Context, itemID, id int64) (Extension, erro
 	var e Extension
 	err := sqlxGet(ctx, q, &e, `SELECT `+extensionCols+` FROM extensions WHERE item_id = $1 AND id = $2`, itemID, id)
 	return e, err
+}
+
+// WithdrawPendingExtensions withdraws an item's waiting extension request
+// (its unit no longer holds the item).
+func (q *Q) WithdrawPendingExtensions(ctx context.Context, itemID int64) error {
+	_, err := q.x.ExecContext(ctx, `UPDATE extensions SET status = 'withdrawn', decided_at = now()
+		WHERE item_id = $1 AND status = 'pending'`, itemID)
+	if err != nil {
+		return fmt.Errorf("withdraw extension requests: %w", err)
+	}
+	return nil
 }
 
 // SaveExtensionDecision records a manager's decision.
@@ -364,10 +412,14 @@ func (q *Q) UseRatingLink(ctx context.Context, hash []byte, at time.Time) error 
 	return nil
 }
 
-// Audit records a read of personal data.
-func (q *Q) Audit(ctx context.Context, userID int64, username, action string, itemID *int64, detail string) error {
-	_, err := q.x.ExecContext(ctx, `INSERT INTO audit_log (user_id, username, action, item_id, detail) VALUES ($1, $2, $3, $4, $5)`,
-		userID, username, action, itemID, detail)
+// Audit records a read of personal data of some items.
+func (q *Q) Audit(ctx context.Context, userID int64, username, action string, itemIDs []int64, detail string) error {
+	var itemID *int64
+	if len(itemIDs) == 1 {
+		itemID = &itemIDs[0]
+	}
+	_, err := q.x.ExecContext(ctx, `INSERT INTO audit_log (user_id, username, action, item_id, item_ids, detail)
+		VALUES ($1, $2, $3, $4, $5, $6)`, userID, username, action, itemID, pq.Array(itemIDs), detail)
 	if err != nil {
 		return fmt.Errorf("write audit log: %w", err)
 	}
@@ -420,21 +472,22 @@ func (q *Q) GetDeliveryByID(ctx context.Context, id int64) (Delivery, error) {
 
 // AuditEntry is a row of audit_log.
 type AuditEntry struct {
-	ID       int64     `db:"id" json:"id"`
-	At       time.Time `db:"at" json:"at"`
-	UserID   *int64    `db:"user_id" json:"user_id"`
-	Username string    `db:"username" json:"username"`
-	Action   string    `db:"action" json:"action"`
-	ItemID   *int64    `db:"item_id" json:"item_id"`
-	Detail   string    `db:"detail" json:"detail"`
+	ID       int64         `db:"id" json:"id"`
+	At       time.Time     `db:"at" json:"at"`
+	UserID   *int64        `db:"user_id" json:"user_id"`
+	Username string        `db:"username" json:"username"`
+	Action   string        `db:"action" json:"action"`
+	ItemID   *int64        `db:"item_id" json:"item_id"`
+	ItemIDs  pq.Int64Array `db:"item_ids" json:"item_ids"`
+	Detail   string        `db:"detail" json:"detail"`
 }
 
 // ListAudit returns audit entries, newest first, before the cursor id,
-// optionally for one item (entries naming it in a list included).
+// optionally those naming one item (alone or in a list).
 func (q *Q) ListAudit(ctx context.Context, itemID, beforeID int64, limit int) ([]AuditEntry, error) {
 	var out []AuditEntry
-	err := sqlxSelect(ctx, q, &out, `SELECT id, at, user_id, username, action, item_id, detail FROM audit_log
-		WHERE ($1 = 0 OR item_id = $1 OR (item_id IS NULL AND $1::text = ANY(string_to_array(substr(detail, 7), ','))))
+	err := sqlxSelect(ctx, q, &out, `SELECT id, at, user_id, username, action, item_id, item_ids, detail FROM audit_log
+		WHERE ($1 = 0 OR item_ids @> ARRAY[$1]::bigint[])
 			AND ($2 = 0 OR id < $2)
 		ORDER BY id DESC LIMIT $3`, itemID, beforeID, limit)
 	return out, err
