@@ -146,25 +146,29 @@ func (c *Core) queueAnswer(ctx context.Context, q *repo.Q, target, source repo.I
 	return err
 }
 
-// kickDeliveries asks the queue to send an item's pending deliveries.
+// kickDeliveries asks the queue to send the pending deliveries of an item
+// and of the items merged into it (merges never chain: see Merge).
 func (c *Core) kickDeliveries(ctx context.Context, itemID int64) {
-	dels, err := c.store.Q().ItemDeliveries(ctx, itemID)
+	q := c.store.Q()
+	ids := []int64{itemID}
+	merged, err := q.ItemsMergedInto(ctx, itemID)
 	if err != nil {
-		c.log.Warn("read deliveries to queue", "item_id", itemID, "err", err)
-		return
-	}
-	for _, d := range dels {
-		if d.Status == "pending" {
-			c.tasks.Deliver(d.ID, d.ManualRetries, d.Attempts, d.NextAttemptAt)
-		}
-	}
-	// merged items' deliveries belong to other item ids
-	merged, err := c.store.Q().ItemsMergedInto(ctx, itemID)
-	if err != nil {
-		return
+		c.log.Warn("read merged items to queue their deliveries", "item_id", itemID, "err", err)
 	}
 	for _, m := range merged {
-		c.kickDeliveries(ctx, m.ID)
+		ids = append(ids, m.ID)
+	}
+	for _, id := range ids {
+		dels, err := q.ItemDeliveries(ctx, id)
+		if err != nil {
+			c.log.Warn("read deliveries to queue", "item_id", id, "err", err)
+			continue
+		}
+		for _, d := range dels {
+			if d.Status == "pending" {
+				c.tasks.Deliver(d.ID, d.ManualRetries, d.Attempts, d.NextAttemptAt)
+			}
+		}
 	}
 }
 

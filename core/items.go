@@ -139,15 +139,27 @@ func (c *Core) visibleItem(ctx context.Context, q *repo.Q, v domain.Viewer, id i
 
 // GetItem returns an item with its assignments, replies, ratings and events.
 func (c *Core) GetItem(ctx context.Context, v domain.Viewer, id int64) (ItemDetail, error) {
-	q := c.store.Q()
-	it, err := c.visibleItem(ctx, q, v, id, false)
+	// one snapshot for the item and its parts, so that a change committing
+	// meanwhile shows entirely or not at all (a delivery sent, its event)
+	var (
+		it repo.Item
+		d  ItemDetail
+	)
+	err := c.store.ReadTx(ctx, func(q *repo.Q) error {
+		var err error
+		if it, err = c.visibleItem(ctx, q, v, id, false); err != nil {
+			return err
+		}
+		d, err = c.itemDetail(ctx, q, v, it)
+		return err
+	})
 	if err != nil {
 		return ItemDetail{}, err
 	}
 	if err := c.auditPhones(ctx, v, []repo.Item{it}); err != nil {
 		return ItemDetail{}, err
 	}
-	return c.itemDetail(ctx, q, v, it)
+	return d, nil
 }
 
 // auditPhones records that the viewer was shown the full phone numbers of

@@ -316,9 +316,10 @@ func (a *api) similar(c *fiber.Ctx) error {
 	return c.JSON(listOf[core.SimilarItem]{Items: items})
 }
 
-// itemAction decodes an optional body into in, runs fn on the item and
-// answers 200 with the item.
-func itemAction[T any](fn func(c *fiber.Ctx, id int64, in T) (core.ItemView, error), needBody bool) fiber.Handler {
+// itemAction decodes the body into in (an empty body is allowed unless
+// needBody), runs fn on the item named by :id and answers with its result:
+// 200 for an action, 201 for a sub-resource it created.
+func itemAction[T, R any](status int, needBody bool, fn func(c *fiber.Ctx, id int64, in T) (R, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id, err := pathID(c, "id")
 		if err != nil {
@@ -330,151 +331,112 @@ func itemAction[T any](fn func(c *fiber.Ctx, id int64, in T) (core.ItemView, err
 				return err
 			}
 		}
-		it, err := fn(c, id, in)
+		out, err := fn(c, id, in)
 		if err != nil {
 			return err
 		}
-		return c.JSON(it)
+		return c.Status(status).JSON(out)
 	}
 }
 
+// none is the input of actions without a body.
+type none struct{}
+
 func (a *api) dispatch(c *fiber.Ctx) error {
-	return itemAction(func(c *fiber.Ctx, id int64, in core.DispatchInput) (core.ItemView, error) {
+	return itemAction(fiber.StatusOK, true, func(c *fiber.Ctx, id int64, in core.DispatchInput) (core.ItemView, error) {
 		return a.Core.Dispatch(c.UserContext(), viewer(c), id, in)
-	}, true)(c)
+	})(c)
 }
 
 func (a *api) accept(c *fiber.Ctx) error {
-	return itemAction(func(c *fiber.Ctx, id int64, _ struct{}) (core.ItemView, error) {
+	return itemAction(fiber.StatusOK, false, func(c *fiber.Ctx, id int64, _ none) (core.ItemView, error) {
 		return a.Core.Accept(c.UserContext(), viewer(c), id)
-	}, false)(c)
+	})(c)
 }
 
 func (a *api) returnItem(c *fiber.Ctx) error {
-	return itemAction(func(c *fiber.Ctx, id int64, in core.ReturnInput) (core.ItemView, error) {
+	return itemAction(fiber.StatusOK, true, func(c *fiber.Ctx, id int64, in core.ReturnInput) (core.ItemView, error) {
 		return a.Core.Return(c.UserContext(), viewer(c), id, in)
-	}, true)(c)
+	})(c)
 }
 
 func (a *api) requestExtension(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	var in core.ExtensionInput
-	if err := body(c, &in); err != nil {
-		return err
-	}
-	e, err := a.Core.RequestExtension(c.UserContext(), viewer(c), id, in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(e)
+	return itemAction(fiber.StatusCreated, true, func(c *fiber.Ctx, id int64, in core.ExtensionInput) (core.ExtensionView, error) {
+		return a.Core.RequestExtension(c.UserContext(), viewer(c), id, in)
+	})(c)
 }
 
 func (a *api) decideExtension(approve bool) fiber.Handler {
-	return itemAction(func(c *fiber.Ctx, id int64, in core.DecisionInput) (core.ItemView, error) {
+	return itemAction(fiber.StatusOK, false, func(c *fiber.Ctx, id int64, in core.DecisionInput) (core.ItemView, error) {
 		eid, err := pathID(c, "eid")
 		if err != nil {
 			return core.ItemView{}, err
 		}
 		return a.Core.DecideExtension(c.UserContext(), viewer(c), id, eid, approve, in)
-	}, false)
+	})
 }
 
 func (a *api) reply(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	var in core.ReplyInput
-	if err := body(c, &in); err != nil {
-		return err
-	}
-	r, err := a.Core.Reply(c.UserContext(), viewer(c), id, in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(r)
+	return itemAction(fiber.StatusCreated, true, func(c *fiber.Ctx, id int64, in core.ReplyInput) (core.ReplyView, error) {
+		return a.Core.Reply(c.UserContext(), viewer(c), id, in)
+	})(c)
 }
 
 func (a *api) approveReply(c *fiber.Ctx) error {
-	return itemAction(func(c *fiber.Ctx, id int64, _ struct{}) (core.ItemView, error) {
+	return itemAction(fiber.StatusOK, false, func(c *fiber.Ctx, id int64, _ none) (core.ItemView, error) {
 		rid, err := pathID(c, "rid")
 		if err != nil {
 			return core.ItemView{}, err
 		}
 		return a.Core.ApproveReply(c.UserContext(), viewer(c), id, rid)
-	}, false)(c)
+	})(c)
 }
 
 func (a *api) visit(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	var in core.VisitInput
-	if err := body(c, &in); err != nil {
-		return err
-	}
-	r, err := a.Core.RecordVisit(c.UserContext(), viewer(c), id, in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(r)
+	return itemAction(fiber.StatusCreated, true, func(c *fiber.Ctx, id int64, in core.VisitInput) (core.RatingView, error) {
+		return a.Core.RecordVisit(c.UserContext(), viewer(c), id, in)
+	})(c)
 }
 
 func (a *api) ratingLink(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	l, err := a.Core.CreateRatingLink(c.UserContext(), viewer(c), id)
-	if err != nil {
-		return err
-	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Status(fiber.StatusCreated).JSON(l)
+	return itemAction(fiber.StatusCreated, false, func(c *fiber.Ctx, id int64, _ none) (core.RatingLinkView, error) {
+		return a.Core.CreateRatingLink(c.UserContext(), viewer(c), id)
+	})(c)
 }
 
 func (a *api) reopen(c *fiber.Ctx) error {
-	return itemAction(func(c *fiber.Ctx, id int64, in core.ReasonInput) (core.ItemView, error) {
+	return itemAction(fiber.StatusOK, true, func(c *fiber.Ctx, id int64, in core.ReasonInput) (core.ItemView, error) {
 		return a.Core.Reopen(c.UserContext(), viewer(c), id, in)
-	}, true)(c)
+	})(c)
 }
 
 func (a *api) closeItem(c *fiber.Ctx) error {
-	return itemAction(func(c *fiber.Ctx, id int64, in core.DecisionInput) (core.ItemView, error) {
+	return itemAction(fiber.StatusOK, false, func(c *fiber.Ctx, id int64, in core.DecisionInput) (core.ItemView, error) {
 		return a.Core.Close(c.UserContext(), viewer(c), id, in)
-	}, false)(c)
+	})(c)
 }
 
 func (a *api) merge(c *fiber.Ctx) error {
-	return itemAction(func(c *fiber.Ctx, id int64, in core.MergeInput) (core.ItemView, error) {
+	return itemAction(fiber.StatusOK, true, func(c *fiber.Ctx, id int64, in core.MergeInput) (core.ItemView, error) {
 		return a.Core.Merge(c.UserContext(), viewer(c), id, in)
-	}, true)(c)
+	})(c)
 }
 
 func (a *api) publish(c *fiber.Ctx) error {
-	return itemAction(func(c *fiber.Ctx, id int64, _ struct{}) (core.ItemView, error) {
+	return itemAction(fiber.StatusOK, false, func(c *fiber.Ctx, id int64, _ none) (core.ItemView, error) {
 		return a.Core.Publish(c.UserContext(), viewer(c), id)
-	}, false)(c)
+	})(c)
 }
 
 func (a *api) retryDelivery(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	did, err := pathID(c, "did")
-	if err != nil {
-		return err
-	}
-	d, err := a.Core.RetryDelivery(c.UserContext(), viewer(c), id, did)
-	if err != nil {
-		return err
-	}
-	return c.JSON(d)
+	return itemAction(fiber.StatusOK, false, func(c *fiber.Ctx, id int64, _ none) (core.DeliveryView, error) {
+		did, err := pathID(c, "did")
+		if err != nil {
+			return core.DeliveryView{}, err
+		}
+		return a.Core.RetryDelivery(c.UserContext(), viewer(c), id, did)
+	})(c)
 }
 
 func (a *api) notifications(c *fiber.Ctx) error {

@@ -120,6 +120,17 @@ func (s *Store) Tx(ctx context.Context, fn func(q *Q) error) error {
 	return nil
 }
 
+// ReadTx runs fn in a read-only transaction that sees one snapshot of the
+// database, for reads that span several queries.
+func (s *Store) ReadTx(ctx context.Context, fn func(q *Q) error) error {
+	tx, err := s.db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("begin read transaction: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // read-only: nothing to keep
+	return fn(&Q{x: tx})
+}
+
 // IsUniqueViolation reports whether err is a unique violation, and on which
 // constraint.
 func IsUniqueViolation(err error) (string, bool) {

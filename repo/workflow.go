@@ -463,13 +463,6 @@ func (q *Q) DueDeadlines(ctx context.Context, now, closeBefore time.Time, limit 
 	return out, err
 }
 
-// GetDeliveryByID reads a delivery.
-func (q *Q) GetDeliveryByID(ctx context.Context, id int64) (Delivery, error) {
-	var d Delivery
-	err := sqlxGet(ctx, q, &d, `SELECT `+deliveryCols+` FROM deliveries WHERE id = $1`, id)
-	return d, err
-}
-
 // AuditEntry is a row of audit_log.
 type AuditEntry struct {
 	ID       int64         `db:"id" json:"id"`
