@@ -134,9 +134,13 @@ func ensureTemplate(t testing.TB, admin *sqlx.DB, tpl string) {
 	if exists {
 		return
 	}
-	// drop the templates of older schemas
+	// drop the templates of older schemas, but only those built a day ago or
+	// more: checkouts of other branches may be testing against theirs now
 	var old []string
-	_ = conn.SelectContext(ctx, &old, `SELECT datname FROM pg_database WHERE datname LIKE 'hotline_tpl_%'`)
+	_ = conn.SelectContext(ctx, &old, `SELECT datname FROM pg_database d
+		WHERE datname LIKE 'hotline_tpl_%'
+		  AND coalesce(shobj_description(d.oid, 'pg_database'), '0') ~ '^[0-9]+$'
+		  AND to_timestamp(coalesce(shobj_description(d.oid, 'pg_database'), '0')::bigint) < now() - interval '1 day'`)
 	for _, o := range old {
 		_, _ = conn.ExecContext(ctx, `DROP DATABASE IF EXISTS `+o+` WITH (FORCE)`)
 	}
@@ -155,6 +159,9 @@ func ensureTemplate(t testing.TB, admin *sqlx.DB, tpl string) {
 	}
 	store.Close()
 	if _, err := conn.ExecContext(ctx, `ALTER DATABASE `+building+` RENAME TO `+tpl); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, `COMMENT ON DATABASE `+tpl+` IS '`+strconv.FormatInt(time.Now().Unix(), 10)+`'`); err != nil {
 		t.Fatal(err)
 	}
 }
