@@ -22,6 +22,7 @@ import (
 	"hotline/handlers"
 	"hotline/queue"
 	"hotline/repo"
+	"hotline/web"
 )
 
 // App is a connected Hotline.
@@ -124,8 +125,9 @@ func (a *App) Worker(sender delivery.Sender) *queue.Worker {
 		SweepInterval: cfg.SweepInterval}, a.Log)
 }
 
-// API builds the HTTP application.
+// API builds the HTTP application: the JSON API and the console's pages.
 func (a *App) API() *fiber.App {
+	pages := web.New(web.Deps{Core: a.Core, Config: a.Config, Log: a.Log})
 	return handlers.New(handlers.Deps{Core: a.Core, Config: a.Config, Redis: a.Redis,
-		Inspector: asynq.NewInspectorFromRedisClient(a.Redis), Log: a.Log})
+		Inspector: asynq.NewInspectorFromRedisClient(a.Redis), Log: a.Log, Mount: pages.Mount})
 }

@@ -37,6 +37,9 @@ type Deps struct {
 	Inspector *asynq.Inspector      // may be nil: no queue metrics
 	Registry  *prometheus.Registry
 	Log       *slog.Logger
+	// Mount, when set, adds routes of other packages (the console's pages) to
+	// the application after the API's middleware and before the 404 fallback.
+	Mount func(*fiber.App)
 }
 
 type api struct {
@@ -87,6 +90,9 @@ func New(d Deps) *fiber.App {
 	a.mountOps(app)
 	for _, r := range a.routes() {
 		app.Add(r.method, r.path, a.chain(r)...)
+	}
+	if d.Mount != nil {
+		d.Mount(app)
 	}
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return app

@@ -169,14 +169,10 @@ func (q *Q) CreateSession(ctx context.Context, tokenHash []byte, userID int64, e
 	return nil
 }
 
-// SessionUser reads the active user of a live session.
+// SessionUser reads the active user of a live API session (a bearer token);
+// console sessions are not accepted (see SessionUserOfKind).
 func (q *Q) SessionUser(ctx context.Context, tokenHash []byte) (Session, error) {
-	var s Session
-	err := sqlxGet(ctx, q, &s, `SELECT u.id, u.username, u.password_hash, u.role, u.unit_code, u.active,
-			u.created_at, u.updated_at, s.expires_at
-		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`, tokenHash)
-	return s, err
+	return q.SessionUserOfKind(ctx, tokenHash, SessionAPI)
 }
 
 // RevokeSession ends a session at once.

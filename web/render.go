@@ -1,0 +1,128 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"html/template"
+	"io/fs"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"hotline/domain"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// htmxConfig goes into a meta tag: htmx must not inject inline styles (the
+// indicator styles live in app.css) or evaluate code, both of which the
+// Content-Security-Policy forbids.
+const htmxConfig = `{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}`
+
+// parseTemplates builds one template set per page: the layout and partials,
+// and the page's own file defining "content".
+func parseTemplates(funcs template.FuncMap) map[string]*template.Template {
+	base := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS,
+		"templates/layout.html", "templates/partials.html"))
+	files, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		panic(err)
+	}
+	pages := map[string]*template.Template{}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		if name == "layout" || name == "partials" {
+			continue
+		}
+		t := template.Must(base.Clone())
+		pages[name] = template.Must(t.ParseFS(templateFS, f))
+	}
+	return pages
+}
+
+func (w *Web) funcs() template.FuncMap {
+	return template.FuncMap{
+		"asset":        func(name string) string { return w.assets.url(name) },
+		"status":       statusLabel,
+		"kind":         kindLabel,
+		"channel":      channelLabel,
+		"event":        eventLabel,
+		"satisfaction": satisfactionLabel,
+		"role":         roleLabel,
+		"when":         w.when,
+		"deref": func(s *string) string {
+			if s == nil {
+				return ""
+			}
+			return *s
+		},
+	}
+}
+
+// when writes a time in the configured zone; "—" for none.
+func (w *Web) when(t any) string {
+	var tt time.Time
+	switch v := t.(type) {
+	case time.Time:
+		tt = v
+	case *time.Time:
+		if v == nil {
+			return "—"
+		}
+		tt = *v
+	default:
+		return "—"
+	}
+	return tt.In(w.Core.Location()).Format("2006-01-02 15:04")
+}
+
+// view is what the layout needs around a page.
+type view struct {
+	Title      string
+	Viewer     domain.Viewer
+	SignedIn   bool
+	Nav        []navLink
+	CSRF       string
+	HTMXConfig string
+	Page       any
+}
+
+type navLink struct {
+	Label, Href string
+	Current     bool
+}
+
+// render writes a page in the layout.
+func (w *Web) render(c *fiber.Ctx, r *request, status int, name, title string, data any) error {
+	t, ok := w.pages[name]
+	if !ok {
+		panic("web: no template " + name)
+	}
+	v := view{Title: title, Viewer: r.viewer, SignedIn: r.signedIn(), CSRF: r.csrf, HTMXConfig: htmxConfig, Page: data}
+	if r.signedIn() {
+		v.Nav = w.nav(r.viewer.Role, c.Path())
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+		return err
+	}
+	c.Status(status)
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Send(buf.Bytes())
+}
+
+// nav is the navigation of a role: the table's pages it may open.
+func (w *Web) nav(role domain.Role, current string) []navLink {
+	var out []navLink
+	for _, p := range w.table() {
+		if p.nav == "" || p.method != fiber.MethodGet || (p.roles != nil && !hasRole(p.roles, role)) {
+			continue
+		}
+		out = append(out, navLink{Label: p.nav, Href: p.path,
+			Current: current == p.path || (p.path != "/console/" && strings.HasPrefix(current, strings.TrimSuffix(p.path, "/")+"/"))})
+	}
+	return out
+}

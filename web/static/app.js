@@ -1,0 +1,83 @@
+// Hotline console: keyboard shortcuts and htmx's CSRF header. No inline
+// scripts anywhere: the Content-Security-Policy allows only files like this.
+//
+// Shortcuts (never with Alt, and not while typing in a field, except
+// Ctrl+Enter):
+//   ?           open the help listing every shortcut of the page
+//   /           focus the page's search field ([data-shortcut-search])
+//   Ctrl+Enter  submit the form being filled
+//   Escape      close the help
+// Any element with data-shortcut="x" (and data-shortcut-label="…" for the
+// help) is activated by the key x: a field gets the focus, anything else is
+// clicked. Pages add their own keys that way, with no script of their own.
+(function () {
+  "use strict";
+
+  function typing(el) {
+    if (!el) return false;
+    var tag = el.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || el.isContentEditable;
+  }
+
+  function csrfToken() {
+    var m = document.querySelector('meta[name="csrf-token"]');
+    return m ? m.getAttribute("content") : "";
+  }
+
+  // htmx requests carry the session's CSRF token in a header
+  document.addEventListener("htmx:configRequest", function (e) {
+    var t = csrfToken();
+    if (t) e.detail.headers["X-CSRF-Token"] = t;
+  });
+
+  function help() { return document.getElementById("help"); }
+
+  function fillHelp() {
+    var list = document.getElementById("help-page-keys");
+    if (!list) return;
+    list.textContent = "";
+    document.querySelectorAll("[data-shortcut]").forEach(function (el) {
+      var li = document.createElement("li");
+      var k = document.createElement("kbd");
+      k.textContent = el.getAttribute("data-shortcut");
+      li.appendChild(k);
+      li.appendChild(document.createTextNode(" " + (el.getAttribute("data-shortcut-label") || el.textContent.trim())));
+      list.appendChild(li);
+    });
+  }
+
+  function openHelp() {
+    var d = help();
+    if (!d || d.open) return;
+    fillHelp();
+    d.showModal();
+  }
+
+  function activate(el) {
+    if (typing(el)) { el.focus(); if (el.select) el.select(); } else { el.click(); }
+  }
+
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+      var form = e.target && e.target.form;
+      if (form) { e.preventDefault(); form.requestSubmit(); }
+      return;
+    }
+    if (e.altKey || e.ctrlKey || e.metaKey || typing(e.target)) return;
+    if (e.key === "?") { e.preventDefault(); openHelp(); return; }
+    if (e.key === "/") {
+      var s = document.querySelector("[data-shortcut-search]");
+      if (s) { e.preventDefault(); activate(s); }
+      return;
+    }
+    var el = document.querySelector('[data-shortcut="' + CSS.escape(e.key) + '"]');
+    if (el) { e.preventDefault(); activate(el); }
+  });
+
+  document.addEventListener("click", function (e) {
+    var t = e.target.closest && e.target.closest("[data-help-open]");
+    if (t) { openHelp(); return; }
+    var c = e.target.closest && e.target.closest("[data-help-close]");
+    if (c) { var d = help(); if (d) d.close(); }
+  });
+})();
