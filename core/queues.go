@@ -225,7 +225,7 @@ type InboxCounts struct {
 	// DueToday counts the items not overdue yet that fall due before the
 	// next working day begins.
 	DueToday int64 `json:"due_today"`
-	All     int64 `json:"all"`
+	All      int64 `json:"all"`
 }
 
 // InboxCounts counts the viewer's unit's live work.
