@@ -330,3 +330,13 @@ func (c *Core) itemsByID(ctx context.Context, q *repo.Q, ids []int64) (map[int64
 	}
 	return m, nil
 }
+
+// ItemSummary reads an item for a status line (the desk's "where did it
+// go"): as the viewer may see it, the phone number masked, nothing audited.
+func (c *Core) ItemSummary(ctx context.Context, v domain.Viewer, id int64) (ItemView, error) {
+	it, err := c.visibleItem(ctx, c.store.Q(), v, id, false)
+	if err != nil {
+		return ItemView{}, err
+	}
+	return c.listView(v, it), nil
+}

@@ -214,6 +214,7 @@ func (w *Web) itemPage(c *fiber.Ctx, r *request) error {
 var doneMessages = map[string]string{
 	"dispatch": "已派单。", "accept": "已签收。", "return": "已退回。", "reply": "答复已提交。",
 	"approve": "已审核通过。", "extension": "延期申请已提交。", "visit": "回访已记录。", "reopen": "已重办。",
+	"decision": "延期申请已审批。", "retry": "已重新发送。",
 }
 
 type itemPage struct {
@@ -257,11 +258,15 @@ func (w *Web) showItem(c *fiber.Ctx, r *request, id int64, status int, f form, d
 type actions struct {
 	Dispatch, Accept, Return, Reply, Final, Extension, Visit, Reopen bool
 	ApproveReplyID                                                   int64
+	// DecideExtensionID is the pending extension request a manager may
+	// approve or reject.
+	DecideExtensionID int64
 }
 
 // Any reports whether any action is offered.
 func (a actions) Any() bool {
-	return a.Dispatch || a.Accept || a.Return || a.Reply || a.Extension || a.Visit || a.Reopen || a.ApproveReplyID != 0
+	return a.Dispatch || a.Accept || a.Return || a.Reply || a.Extension || a.Visit || a.Reopen || a.ApproveReplyID != 0 ||
+		a.DecideExtensionID != 0
 }
 
 func availableActions(v domain.Viewer, d core.ItemDetail, now time.Time) actions {
@@ -302,6 +307,13 @@ func availableActions(v domain.Viewer, d core.ItemDetail, now time.Time) actions
 			}
 		}
 	}
+	if may(domain.ActApproveExt) {
+		for _, e := range d.Extensions {
+			if e.Status == "pending" && e.UnitCode == primary {
+				a.DecideExtensionID = e.ID
+			}
+		}
+	}
 	if d.MergedIntoID == nil {
 		a.Visit = may(domain.ActVisit)
 		reopenAct := domain.ActReopen
@@ -314,12 +326,16 @@ func availableActions(v domain.Viewer, d core.ItemDetail, now time.Time) actions
 }
 
 // afterAction finishes a form post: back to the item on success (so that a
-// reload does not post again), or the item page again with the messages
-// beside the fields.
+// reload does not post again), or to the console page the form names in
+// "back" (a queue the form was on); on failure the item page again with the
+// messages beside the fields.
 func (w *Web) afterAction(c *fiber.Ctx, r *request, id int64, f form, fields map[string]string, err error) error {
 	var ve domain.ValidationError
 	switch {
 	case err == nil && f.ok():
+		if back := safeNext(c.FormValue("back")); back != "" && !strings.Contains(back, "?") {
+			return c.Redirect(back+"?done="+f.Name, fiber.StatusSeeOther)
+		}
 		return c.Redirect(fmt.Sprintf("/console/items/%d?done=%s", id, f.Name), fiber.StatusSeeOther)
 	case err == nil:
 		return w.showItem(c, r, id, fiber.StatusUnprocessableEntity, f, "")

@@ -1,6 +1,10 @@
 package web
 
-import "hotline/domain"
+import (
+	"fmt"
+
+	"hotline/domain"
+)
 
 // What staff read for the system's codes.
 
@@ -69,3 +73,14 @@ func satisfactionLabel(s string) string {
 
 func kindLabel(s string) string    { return domain.Kind(s).Label() }
 func channelLabel(s string) string { return domain.Channel(s).Label() }
+
+// similarReason says why an item looks like a duplicate.
+func similarReason(reason string, similarity float64) string {
+	switch reason {
+	case "same_phone":
+		return "同一来电号码"
+	case "same_author":
+		return "同一发帖人"
+	}
+	return fmt.Sprintf("内容相似(%.0f%%)", similarity*100)
+}

@@ -138,7 +138,7 @@ func TestEveryPageEveryRole(t *testing.T) {
 		if pg.Public {
 			continue
 		}
-		path := strings.NewReplacer(":id", fmt.Sprint(id), ":rid", "1").Replace(pg.Path)
+		path := strings.NewReplacer(":id", fmt.Sprint(id), ":rid", "1", ":eid", "1", ":did", "1", ":nid", "1").Replace(pg.Path)
 		for _, r := range domain.Roles() {
 			c := clients[r]
 			if pg.Method == "GET" {
@@ -149,6 +149,12 @@ func TestEveryPageEveryRole(t *testing.T) {
 				}
 				if p.Status != want {
 					t.Errorf("%s as %s: %d, want %d", path, r, p.Status, want)
+					continue
+				}
+				if pg.Fragment {
+					if p.Status == 200 && len(p.Elements("h1")) != 0 {
+						t.Errorf("fragment %s as %s: a whole page", path, r)
+					}
 					continue
 				}
 				checkPage(t, p)

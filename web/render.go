@@ -52,6 +52,7 @@ func (w *Web) funcs() template.FuncMap {
 		"event":        eventLabel,
 		"satisfaction": satisfactionLabel,
 		"role":         roleLabel,
+		"similarWhy":   similarReason,
 		"when":         w.when,
 		"deref": func(s *string) string {
 			if s == nil {
@@ -87,7 +88,9 @@ type view struct {
 	Nav        []navLink
 	CSRF       string
 	HTMXConfig string
-	Page       any
+	// Unread is how many notifications the viewer has not read (the badge).
+	Unread int64
+	Page   any
 }
 
 type navLink struct {
@@ -104,9 +107,29 @@ func (w *Web) render(c *fiber.Ctx, r *request, status int, name, title string, d
 	v := view{Title: title, Viewer: r.viewer, SignedIn: r.signedIn(), CSRF: r.csrf, HTMXConfig: htmxConfig, Page: data}
 	if r.signedIn() {
 		v.Nav = w.nav(r.viewer.Role, c.Path())
+		n, err := w.unread(c, r)
+		if err != nil {
+			return err
+		}
+		v.Unread = n
 	}
+	return w.execute(c, t, status, "layout", v)
+}
+
+// renderFragment writes one block of a page's templates without the layout
+// (what htmx swaps into a page); the block gets data itself, so that the page
+// can include the same block with the same value.
+func (w *Web) renderFragment(c *fiber.Ctx, r *request, name, block string, data any) error {
+	t, ok := w.pages[name]
+	if !ok {
+		panic("web: no template " + name)
+	}
+	return w.execute(c, t, fiber.StatusOK, block, data)
+}
+
+func (w *Web) execute(c *fiber.Ctx, t *template.Template, status int, block string, v any) error {
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+	if err := t.ExecuteTemplate(&buf, block, v); err != nil {
 		return err
 	}
 	c.Status(status)

@@ -16,6 +16,7 @@ type page struct {
 	nav          string        // label in the navigation ("" = not listed)
 	roles        []domain.Role // the roles allowed; nil = every staff role
 	public       bool          // no session needed (the sign-in form)
+	fragment     bool          // a piece of a page that htmx swaps in, not a page
 	h            handler
 }
 
@@ -47,17 +48,22 @@ func (w *Web) table() []page {
 		{method: "POST", path: "/console/logout", h: w.logout},
 		{method: "GET", path: "/console/", h: w.home},
 
-		{method: "GET", path: "/console/desk", nav: "来电受理", roles: roles(op),
-			h: w.upcoming("来电受理", "通话中登记来电、查看来电人历史诉求并当场答复的工作台。", "", "")},
-		{method: "GET", path: "/console/dispatch", nav: "待派单", roles: roles(op, mgr),
-			h: w.upcoming("待派单", "规则未能分派、等待指定承办单位的事项。", "/console/items?status=pending_dispatch", "查看待派单事项")},
-		{method: "GET", path: "/console/visits", nav: "待回访", roles: roles(op),
-			h: w.upcoming("待回访", "已答复、到期需要回访群众的事项。", "/console/items?visit_due=true", "查看待回访事项")},
-		{method: "GET", path: "/console/inbox", nav: "待办件", roles: roles(head, staff),
-			h: w.upcoming("待办件", "本单位承办的事项,按剩余办理时间排列。", "/console/items", "查看本单位事项")},
+		{method: "GET", path: "/console/desk", nav: "来电受理", roles: roles(op), h: w.desk},
+		{method: "POST", path: "/console/desk", roles: roles(op), h: w.deskSubmit},
+		{method: "GET", path: "/console/desk/history", roles: roles(op), fragment: true, h: w.deskHistory},
+		{method: "POST", path: "/console/desk/similar", roles: roles(op), fragment: true, h: w.deskSimilar},
+		{method: "GET", path: "/console/desk/calls/:id", roles: roles(op), fragment: true, h: w.deskRouting},
+		{method: "GET", path: "/console/dispatch", nav: "待派单", roles: actionRoles(domain.ActDispatch), h: w.dispatchQueue},
+		{method: "POST", path: "/console/dispatch", roles: actionRoles(domain.ActDispatch), h: w.dispatchMany},
+		{method: "GET", path: "/console/dispatch/:id/suggestions", roles: actionRoles(domain.ActDispatch), fragment: true, h: w.dispatchSuggestions},
+		{method: "GET", path: "/console/visits", nav: "待回访", roles: actionRoles(domain.ActVisit), h: w.visits},
+		{method: "GET", path: "/console/inbox", nav: "待办件", roles: roles(head, staff), h: w.inbox},
+		{method: "GET", path: "/console/inbox/counts", roles: roles(head, staff), fragment: true, h: w.inboxCounts},
 		{method: "GET", path: "/console/items", nav: "事项查询", h: w.itemList},
-		{method: "GET", path: "/console/approvals", nav: "待审核", roles: roles(head, mgr),
-			h: w.upcoming("待审核", "等待审核的答复和延期申请。", "", "")},
+		{method: "GET", path: "/console/approvals", nav: "待审核", roles: roles(head, mgr), h: w.approvals},
+		{method: "GET", path: "/console/notifications", h: w.notifications},
+		{method: "GET", path: "/console/notifications/badge", fragment: true, h: w.notificationBadge},
+		{method: "POST", path: "/console/notifications/:nid/read", h: w.readNotification},
 		{method: "GET", path: "/console/dashboard", nav: "统计分析", roles: roles(mgr, admin),
 			h: w.upcoming("统计分析", "受理量、办结率、满意率等指标,趋势图与单位排名。", "", "")},
 		{method: "GET", path: "/console/reports", nav: "年度报告", roles: roles(mgr, admin),
@@ -72,6 +78,8 @@ func (w *Web) table() []page {
 		{method: "POST", path: "/console/items/:id/replies", roles: actionRoles(domain.ActReply, domain.ActOpinion), h: w.reply},
 		{method: "POST", path: "/console/items/:id/replies/:rid/approve", roles: actionRoles(domain.ActApproveReply), h: w.approveReply},
 		{method: "POST", path: "/console/items/:id/extensions", roles: actionRoles(domain.ActRequestExt), h: w.requestExtension},
+		{method: "POST", path: "/console/items/:id/extensions/:eid/decision", roles: actionRoles(domain.ActApproveExt, domain.ActRejectExt), h: w.decideExtension},
+		{method: "POST", path: "/console/items/:id/deliveries/:did/retry", roles: actionRoles(domain.ActRetryDelivery), h: w.retryDelivery},
 		{method: "POST", path: "/console/items/:id/visits", roles: actionRoles(domain.ActVisit), h: w.visit},
 		{method: "POST", path: "/console/items/:id/reopen", roles: actionRoles(domain.ActReopen, domain.ActReopenAnswered), h: w.reopen},
 	}
@@ -86,6 +94,8 @@ type PageInfo struct {
 	Public bool
 	// Nav is the label in the navigation, "" when not listed.
 	Nav string
+	// Fragment is a piece of a page for htmx, not a whole page.
+	Fragment bool
 }
 
 // Pages lists every address of the route table.
@@ -93,7 +103,7 @@ func Pages() []PageInfo {
 	var w *Web
 	var out []PageInfo
 	for _, p := range w.table() {
-		out = append(out, PageInfo{Method: p.method, Path: p.path, Roles: p.roles, Public: p.public, Nav: p.nav})
+		out = append(out, PageInfo{Method: p.method, Path: p.path, Roles: p.roles, Public: p.public, Nav: p.nav, Fragment: p.fragment})
 	}
 	return out
 }

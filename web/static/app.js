@@ -81,3 +81,14 @@
     if (c) { var d = help(); if (d) d.close(); }
   });
 })();
+
+// A checkbox with data-check-all="name" ticks or clears every checkbox of
+// that name (the dispatch queue's 全选).
+document.addEventListener("change", function (e) {
+  var t = e.target;
+  if (!t || !t.matches || !t.matches("[data-check-all]")) return;
+  var name = t.getAttribute("data-check-all");
+  document.querySelectorAll('input[type="checkbox"][name="' + CSS.escape(name) + '"]').forEach(function (c) {
+    c.checked = t.checked;
+  });
+});
