@@ -22,6 +22,7 @@ type world struct {
 	accounts map[domain.Role]webtest.Account
 	otherB   webtest.Account
 	opToken  string
+	calls    int // calls logged, for distinct idempotency keys
 }
 
 func newWorld(t *testing.T) *world {
@@ -49,8 +50,9 @@ func (w *world) call(t *testing.T, unit string, confidential bool) (int64, strin
 		ID           int64  `json:"id"`
 		TrackingCode string `json:"tracking_code"`
 	}
+	w.calls++
 	w.s.Expect(t, 201, testenv.Req{Method: "POST", Path: "/api/v1/calls", Token: w.opToken,
-		Header: map[string]string{"Idempotency-Key": fmt.Sprintf("k-%s-%v-%d", unit, confidential, len(t.Name()))},
+		Header: map[string]string{"Idempotency-Key": fmt.Sprintf("k-%s-%v-%d", unit, confidential, w.calls)},
 		Body: map[string]any{"caller_name": "张先生", "caller_phone": "13812345678", "kind": "complaint",
 			"title": "出租车拒载", "content": "出租车司机拒载,车牌浙A12345", "confidential": confidential}}).Decode(t, &it)
 	if unit != "" {
