@@ -45,7 +45,7 @@ func (w *world) urgentCall(t *testing.T, unit string) (int64, string) {
 	}
 	w.s.Expect(t, 201, testenv.Req{Method: "POST", Path: "/api/v1/calls", Token: w.opToken,
 		Header: map[string]string{"Idempotency-Key": "urgent-" + unit},
-		Body: map[string]any{"caller_phone": "13900001111", "kind": "help", "content": "老人走失,急需帮助寻找", "urgent": true}}).Decode(t, &it)
+		Body:   map[string]any{"caller_phone": "13900001111", "kind": "help", "content": "老人走失,急需帮助寻找", "urgent": true}}).Decode(t, &it)
 	w.s.Expect(t, 200, testenv.Req{Method: "POST", Path: fmt.Sprintf("/api/v1/items/%d/dispatch", it.ID), Token: w.opToken,
 		Body: map[string]any{"primary_unit_code": unit}})
 	return it.ID, it.TrackingCode
