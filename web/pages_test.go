@@ -27,7 +27,12 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	s := testenv.NewServer(t, testenv.Options{NoWorker: true})
+	return newWorldWith(t, testenv.Options{NoWorker: true})
+}
+
+func newWorldWith(t *testing.T, opts testenv.Options) *world {
+	t.Helper()
+	s := testenv.NewServer(t, opts)
 	s.Unit(t, "UA", "甲处")
 	s.Unit(t, "UB", "乙处")
 	w := &world{s: s, accounts: map[domain.Role]webtest.Account{}}

@@ -274,3 +274,36 @@ func (b *Browser) Screenshot(name string) string {
 
 // String names the browser in messages.
 func (b *Browser) String() string { return fmt.Sprintf("Chromium at %s", b.base) }
+
+// Press sends key presses to the page as a user types them (a shortcut
+// such as "n" or "?").
+func (b *Browser) Press(keys string) {
+	b.t.Helper()
+	if _, err := chromedp.Run(b.ctx, chromedp.KeyEvent(keys)); err != nil {
+		b.t.Fatalf("press %q: %v", keys, err)
+	}
+}
+
+// Blur takes the focus away from whatever field holds it, as a click on the
+// page's background would.
+func (b *Browser) Blur() {
+	b.t.Helper()
+	eval[chromedp.Void](b, `document.activeElement && document.activeElement.blur()`)
+}
+
+// FocusedLabel is the text of the label of the focused control ("" when
+// the focus is on no labelled control).
+func (b *Browser) FocusedLabel() string {
+	b.t.Helper()
+	return eval[string](b, `(() => { const a = document.activeElement;
+		return a && a.labels && a.labels.length ? a.labels[0].textContent.replace(/\s+/g, " ").trim() : ""; })()`)
+}
+
+// Href is the address of the first link whose text is exactly text ("" if
+// there is none).
+func (b *Browser) Href(text string) string {
+	b.t.Helper()
+	q, _ := json.Marshal(text)
+	return eval[string](b, `(() => { const a = [...document.querySelectorAll("a")]
+		.find(a => a.textContent.replace(/\s+/g, " ").trim() === `+string(q)+`); return a ? a.getAttribute("href") : ""; })()`)
+}
