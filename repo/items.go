@@ -261,98 +261,6 @@ func (q *Q) CountItemsByStatus(ctx context.Context) (map[string]int64, error) {
 	return out, rows.Err()
 }
 
-// Assignment is a row of assignments.
-type Assignment struct {
-	ID           int64      `db:"id"`
-	ItemID       int64      `db:"item_id"`
-	UnitCode     string     `db:"unit_code"`
-	Role         string     `db:"role"`
-	Status       string     `db:"status"`
-	AssignedAt   time.Time  `db:"assigned_at"`
-	AcceptDueAt  *time.Time `db:"accept_due_at"`
-	AcceptedAt   *time.Time `db:"accepted_at"`
-	AcceptLate   bool       `db:"accept_late"`
-	ReturnedAt   *time.Time `db:"returned_at"`
-	ReturnReason string     `db:"return_reason"`
-}
-
-const assignmentCols = `id, item_id, unit_code, role, status, assigned_at, accept_due_at, accepted_at, accept_late,
-	returned_at, return_reason`
-
-// InsertAssignment gives an item to a unit.
-func (q *Q) InsertAssignment(ctx context.Context, a Assignment) (Assignment, error) {
-	var out Assignment
-	err := sqlxGet(ctx, q, &out, `INSERT INTO assignments (item_id, unit_code, role, status, assigned_at, accept_due_at)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING `+assignmentCols,
-		a.ItemID, a.UnitCode, a.Role, a.Status, a.AssignedAt, a.AcceptDueAt)
-	return out, err
-}
-
-// SaveAssignment writes an assignment's changing fields.
-func (q *Q) SaveAssignment(ctx context.Context, a Assignment) error {
-	_, err := q.x.ExecContext(ctx, `UPDATE assignments SET status = $2, accept_due_at = $3, accepted_at = $4,
-		accept_late = $5, returned_at = $6, return_reason = $7 WHERE id = $1`,
-		a.ID, a.Status, a.AcceptDueAt, a.AcceptedAt, a.AcceptLate, a.ReturnedAt, a.ReturnReason)
-	if err != nil {
-		return fmt.Errorf("save assignment %d: %w", a.ID, err)
-	}
-	return nil
-}
-
-// WithdrawAssignments ends every live assignment of an item (re-dispatch,
-// merge).
-func (q *Q) WithdrawAssignments(ctx context.Context, itemID int64) error {
-	_, err := q.x.ExecContext(ctx, `UPDATE assignments SET status = 'withdrawn'
-		WHERE item_id = $1 AND status NOT IN ('returned', 'withdrawn')`, itemID)
-	if err != nil {
-		return fmt.Errorf("withdraw assignments of item %d: %w", itemID, err)
-	}
-	return nil
-}
-
-// ItemAssignments lists an item's assignments, oldest first.
-func (q *Q) ItemAssignments(ctx context.Context, itemID int64) ([]Assignment, error) {
-	var out []Assignment
-	err := sqlxSelect(ctx, q, &out, `SELECT `+assignmentCols+` FROM assignments WHERE item_id = $1 ORDER BY id`, itemID)
-	return out, err
-}
-
-// Event is a row of the item timeline.
-type Event struct {
-	ID         int64     `db:"id"`
-	ItemID     int64     `db:"item_id"`
-	At         time.Time `db:"at"`
-	ActorID    *int64    `db:"actor_id"`
-	Actor      string    `db:"actor"`
-	Action     string    `db:"action"`
-	FromStatus *string   `db:"from_status"`
-	ToStatus   *string   `db:"to_status"`
-	Note       string    `db:"note"`
-	UnitCode   *string   `db:"unit_code"`
-}
-
-// AppendEvent adds an event to an item's timeline and marks the item's
-// statistics for recomputation, in one statement.
-func (q *Q) AppendEvent(ctx context.Context, e Event) error {
-	_, err := q.x.ExecContext(ctx, `WITH e AS (
-			INSERT INTO events (item_id, at, actor_id, actor, action, from_status, to_status, note, unit_code)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING item_id)
-		INSERT INTO stats_dirty (item_id) SELECT item_id FROM e`,
-		e.ItemID, e.At, e.ActorID, e.Actor, e.Action, e.FromStatus, e.ToStatus, e.Note, e.UnitCode)
-	if err != nil {
-		return fmt.Errorf("append event %s to item %d: %w", e.Action, e.ItemID, err)
-	}
-	return nil
-}
-
-// ItemEvents lists an item's timeline, oldest first.
-func (q *Q) ItemEvents(ctx context.Context, itemID int64) ([]Event, error) {
-	var out []Event
-	err := sqlxSelect(ctx, q, &out, `SELECT id, item_id, at, actor_id, actor, action, from_status, to_status, note,
-		unit_code FROM events WHERE item_id = $1 ORDER BY id`, itemID)
-	return out, err
-}
-
 // ItemsMergedInto lists the items merged into an item.
 func (q *Q) ItemsMergedInto(ctx context.Context, id int64) ([]Item, error) {
 	var out []Item
@@ -433,4 +341,22 @@ func (q *Q) AnonymiseClosed(ctx context.Context, before time.Time, limit int) (i
 		return 0, fmt.Errorf("anonymise items: %w", err)
 	}
 	return n, nil
+}
+
+// SetPublishedText stores the scrubbed text a published letter shows.
+func (q *Q) SetPublishedText(ctx context.Context, itemID int64, title, content string) error {
+	_, err := q.x.ExecContext(ctx, `UPDATE items SET published_title = $2, published_content = $3 WHERE id = $1`, itemID, title, content)
+	if err != nil {
+		return fmt.Errorf("store published letter: %w", err)
+	}
+	return nil
+}
+
+// SetItemSecret replaces the hash of an item's tracking secret.
+func (q *Q) SetItemSecret(ctx context.Context, itemID int64, hash []byte) error {
+	_, err := q.x.ExecContext(ctx, `UPDATE items SET secret_hash = $2 WHERE id = $1`, itemID, hash)
+	if err != nil {
+		return fmt.Errorf("set item secret: %w", err)
+	}
+	return nil
 }
