@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -39,10 +40,10 @@ func (c *Core) CreateCategory(ctx context.Context, in CategoryInput) (repo.Categ
 		cat.ParentCode = in.ParentCode
 	}
 	out, err := c.store.Q().CreateCategory(ctx, cat)
-	if _, dup := repo.IsUniqueViolation(err); dup {
+	if errors.Is(err, repo.ErrDuplicate) {
 		return repo.Category{}, fmt.Errorf("category %s exists: %w", in.Code, domain.ErrConflict)
 	}
-	if _, fk := repo.IsForeignKeyViolation(err); fk {
+	if errors.Is(err, repo.ErrMissingReference) {
 		return repo.Category{}, domain.ValidationError{{Field: "parent_code", Message: "no such category"}}
 	}
 	return out, err

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -52,7 +53,7 @@ func (c *Core) RequestExtension(ctx context.Context, v domain.Viewer, id int64, 
 		var err error
 		ext, err = q.InsertExtension(ctx, repo.Extension{ItemID: it.ID, UnitCode: v.UnitCode, RequestedBy: v.ID,
 			Workdays: in.Workdays, Reason: reason, OldDueAt: it.DueAt, CreatedAt: now})
-		if _, dup := repo.IsUniqueViolation(err); dup {
+		if errors.Is(err, repo.ErrExtensionPending) {
 			return fmt.Errorf("%w: an extension request is already waiting", domain.ErrConflict)
 		}
 		if err != nil {

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -53,10 +54,10 @@ func (c *Core) CreateUnit(ctx context.Context, in UnitInput) (repo.Unit, error) 
 		u.Active = *in.Active
 	}
 	out, err := c.store.Q().CreateUnit(ctx, u)
-	if _, dup := repo.IsUniqueViolation(err); dup {
+	if errors.Is(err, repo.ErrDuplicate) {
 		return repo.Unit{}, fmt.Errorf("unit %s exists: %w", in.Code, domain.ErrConflict)
 	}
-	if _, fk := repo.IsForeignKeyViolation(err); fk {
+	if errors.Is(err, repo.ErrMissingReference) {
 		return repo.Unit{}, domain.ValidationError{{Field: "parent_code", Message: "no such unit"}}
 	}
 	return out, err
@@ -108,7 +109,7 @@ func (c *Core) UpdateUnit(ctx context.Context, code string, in UnitInput) (repo.
 			return err
 		}
 		out, err = q.UpdateUnit(ctx, u)
-		if _, fk := repo.IsForeignKeyViolation(err); fk {
+		if errors.Is(err, repo.ErrMissingReference) {
 			return domain.ValidationError{{Field: "parent_code", Message: "no such unit"}}
 		}
 		return err

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 
@@ -87,10 +88,10 @@ func (c *Core) CreateUser(ctx context.Context, in UserInput) (UserView, error) {
 	}
 	u.PasswordHash = hash
 	out, err := c.store.Q().CreateUser(ctx, u)
-	if _, dup := repo.IsUniqueViolation(err); dup {
+	if errors.Is(err, repo.ErrDuplicate) {
 		return UserView{}, fmt.Errorf("username %s is taken: %w", u.Username, domain.ErrConflict)
 	}
-	if _, fk := repo.IsForeignKeyViolation(err); fk {
+	if errors.Is(err, repo.ErrMissingReference) {
 		return UserView{}, domain.ValidationError{{Field: "unit_code", Message: "no such unit"}}
 	}
 	if err != nil {
@@ -118,10 +119,10 @@ func (c *Core) UpdateUser(ctx context.Context, id int64, in UserInput) (UserView
 			}
 		}
 		out, err = q.UpdateUser(ctx, u)
-		if _, dup := repo.IsUniqueViolation(err); dup {
+		if errors.Is(err, repo.ErrDuplicate) {
 			return fmt.Errorf("username %s is taken: %w", u.Username, domain.ErrConflict)
 		}
-		if _, fk := repo.IsForeignKeyViolation(err); fk {
+		if errors.Is(err, repo.ErrMissingReference) {
 			return domain.ValidationError{{Field: "unit_code", Message: "no such unit"}}
 		}
 		if err != nil {

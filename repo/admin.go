@@ -25,28 +25,28 @@ const userCols = `id, username, password_hash, role, unit_code, active, created_
 // ListUsers returns users after the cursor id, by id.
 func (q *Q) ListUsers(ctx context.Context, afterID int64, limit int) ([]User, error) {
 	var out []User
-	err := sqlxSelect(ctx, q, &out, `SELECT `+userCols+` FROM users WHERE id > $1 ORDER BY id LIMIT $2`, afterID, limit)
+	err := sqlxSelect(ctx, q, "list users", &out, `SELECT `+userCols+` FROM users WHERE id > $1 ORDER BY id LIMIT $2`, afterID, limit)
 	return out, err
 }
 
 // GetUser reads a user by id.
 func (q *Q) GetUser(ctx context.Context, id int64) (User, error) {
 	var u User
-	err := sqlxGet(ctx, q, &u, `SELECT `+userCols+` FROM users WHERE id = $1`, id)
+	err := sqlxGet(ctx, q, "get user", &u, `SELECT `+userCols+` FROM users WHERE id = $1`, id)
 	return u, err
 }
 
 // GetUserByName reads a user by username, ignoring case.
 func (q *Q) GetUserByName(ctx context.Context, username string) (User, error) {
 	var u User
-	err := sqlxGet(ctx, q, &u, `SELECT `+userCols+` FROM users WHERE lower(username) = lower($1)`, username)
+	err := sqlxGet(ctx, q, "get user by name", &u, `SELECT `+userCols+` FROM users WHERE lower(username) = lower($1)`, username)
 	return u, err
 }
 
 // CreateUser inserts a user.
 func (q *Q) CreateUser(ctx context.Context, u User) (User, error) {
 	var out User
-	err := sqlxGet(ctx, q, &out, `INSERT INTO users (username, password_hash, role, unit_code, active)
+	err := sqlxGet(ctx, q, "create user", &out, `INSERT INTO users (username, password_hash, role, unit_code, active)
 		VALUES ($1, $2, $3, $4, $5) RETURNING `+userCols, u.Username, u.PasswordHash, u.Role, u.UnitCode, u.Active)
 	return out, err
 }
@@ -54,7 +54,7 @@ func (q *Q) CreateUser(ctx context.Context, u User) (User, error) {
 // UpdateUser writes a user's editable fields.
 func (q *Q) UpdateUser(ctx context.Context, u User) (User, error) {
 	var out User
-	err := sqlxGet(ctx, q, &out, `UPDATE users SET username = $2, password_hash = $3, role = $4, unit_code = $5,
+	err := sqlxGet(ctx, q, "update user", &out, `UPDATE users SET username = $2, password_hash = $3, role = $4, unit_code = $5,
 		active = $6, updated_at = now() WHERE id = $1 RETURNING `+userCols,
 		u.ID, u.Username, u.PasswordHash, u.Role, u.UnitCode, u.Active)
 	return out, err
@@ -63,14 +63,14 @@ func (q *Q) UpdateUser(ctx context.Context, u User) (User, error) {
 // AdminExists reports whether an active admin account exists.
 func (q *Q) AdminExists(ctx context.Context) (bool, error) {
 	var ok bool
-	err := sqlxGet(ctx, q, &ok, `SELECT EXISTS (SELECT 1 FROM users WHERE role = 'admin' AND active)`)
+	err := sqlxGet(ctx, q, "read admin exists", &ok, `SELECT EXISTS (SELECT 1 FROM users WHERE role = 'admin' AND active)`)
 	return ok, err
 }
 
 // UnitUserIDs lists the active users of a unit; with headOnly, only its heads.
 func (q *Q) UnitUserIDs(ctx context.Context, unit string, headOnly bool) ([]int64, error) {
 	var out []int64
-	err := sqlxSelect(ctx, q, &out, `SELECT id FROM users WHERE unit_code = $1 AND active
+	err := sqlxSelect(ctx, q, "read unit user ids", &out, `SELECT id FROM users WHERE unit_code = $1 AND active
 		AND (NOT $2 OR role = 'unit_head') ORDER BY id`, unit, headOnly)
 	return out, err
 }
@@ -78,7 +78,7 @@ func (q *Q) UnitUserIDs(ctx context.Context, unit string, headOnly bool) ([]int6
 // RoleUserIDs lists the active users with one of the roles.
 func (q *Q) RoleUserIDs(ctx context.Context, roles ...string) ([]int64, error) {
 	var out []int64
-	err := sqlxSelect(ctx, q, &out, `SELECT id FROM users WHERE role = ANY($1) AND active ORDER BY id`, pq.Array(roles))
+	err := sqlxSelect(ctx, q, "read role user ids", &out, `SELECT id FROM users WHERE role = ANY($1) AND active ORDER BY id`, pq.Array(roles))
 	return out, err
 }
 
@@ -101,7 +101,7 @@ func (q *Q) CreateSession(ctx context.Context, tokenHash []byte, userID int64, e
 // SessionUser reads the active user of a live session.
 func (q *Q) SessionUser(ctx context.Context, tokenHash []byte) (Session, error) {
 	var s Session
-	err := sqlxGet(ctx, q, &s, `SELECT u.id, u.username, u.password_hash, u.role, u.unit_code, u.active,
+	err := sqlxGet(ctx, q, "read session user", &s, `SELECT u.id, u.username, u.password_hash, u.role, u.unit_code, u.active,
 			u.created_at, u.updated_at, s.expires_at
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`, tokenHash)
@@ -142,7 +142,7 @@ func (q *Q) LoginFailures(ctx context.Context, username, ip string, since time.T
 		ByUser int `db:"by_user"`
 		ByIP   int `db:"by_ip"`
 	}
-	err = sqlxGet(ctx, q, &r, `SELECT
+	err = sqlxGet(ctx, q, "read login failures", &r, `SELECT
 		(SELECT count(*) FROM login_failures WHERE lower(username) = lower($1) AND client_ip = $2 AND failed_at > $3) AS by_user,
 		(SELECT count(*) FROM login_failures WHERE client_ip = $2 AND failed_at > $3) AS by_ip`, username, ip, since)
 	return r.ByUser, r.ByIP, err
@@ -152,7 +152,7 @@ func (q *Q) LoginFailures(ctx context.Context, username, ip string, since time.T
 // the username and address happened, to compute Retry-After.
 func (q *Q) OldestLoginFailure(ctx context.Context, username, ip string, since time.Time) (time.Time, error) {
 	var t time.Time
-	err := sqlxGet(ctx, q, &t, `SELECT coalesce(min(failed_at), now()) FROM login_failures
+	err := sqlxGet(ctx, q, "read oldest login failure", &t, `SELECT coalesce(min(failed_at), now()) FROM login_failures
 		WHERE lower(username) = lower($1) AND client_ip = $2 AND failed_at > $3`, username, ip, since)
 	return t, err
 }

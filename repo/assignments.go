@@ -27,7 +27,7 @@ const assignmentCols = `id, item_id, unit_code, role, status, assigned_at, accep
 // InsertAssignment gives an item to a unit.
 func (q *Q) InsertAssignment(ctx context.Context, a Assignment) (Assignment, error) {
 	var out Assignment
-	err := sqlxGet(ctx, q, &out, `INSERT INTO assignments (item_id, unit_code, role, status, assigned_at, accept_due_at)
+	err := sqlxGet(ctx, q, "insert assignment", &out, `INSERT INTO assignments (item_id, unit_code, role, status, assigned_at, accept_due_at)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING `+assignmentCols,
 		a.ItemID, a.UnitCode, a.Role, a.Status, a.AssignedAt, a.AcceptDueAt)
 	return out, err
@@ -58,6 +58,6 @@ func (q *Q) WithdrawAssignments(ctx context.Context, itemID int64) error {
 // ItemAssignments lists an item's assignments, oldest first.
 func (q *Q) ItemAssignments(ctx context.Context, itemID int64) ([]Assignment, error) {
 	var out []Assignment
-	err := sqlxSelect(ctx, q, &out, `SELECT `+assignmentCols+` FROM assignments WHERE item_id = $1 ORDER BY id`, itemID)
+	err := sqlxSelect(ctx, q, "read item assignments", &out, `SELECT `+assignmentCols+` FROM assignments WHERE item_id = $1 ORDER BY id`, itemID)
 	return out, err
 }

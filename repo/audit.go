@@ -38,7 +38,7 @@ type AuditEntry struct {
 // optionally those naming one item (alone or in a list).
 func (q *Q) ListAudit(ctx context.Context, itemID, beforeID int64, limit int) ([]AuditEntry, error) {
 	var out []AuditEntry
-	err := sqlxSelect(ctx, q, &out, `SELECT id, at, user_id, username, action, item_id, item_ids, detail FROM audit_log
+	err := sqlxSelect(ctx, q, "list audit", &out, `SELECT id, at, user_id, username, action, item_id, item_ids, detail FROM audit_log
 		WHERE ($1 = 0 OR item_ids @> ARRAY[$1]::bigint[])
 			AND ($2 = 0 OR id < $2)
 		ORDER BY id DESC LIMIT $3`, itemID, beforeID, limit)

@@ -17,7 +17,7 @@ type CalendarDay struct {
 // ListCalendarDays returns every special day.
 func (q *Q) ListCalendarDays(ctx context.Context) ([]CalendarDay, error) {
 	var out []CalendarDay
-	err := sqlxSelect(ctx, q, &out, `SELECT day, kind, name, source FROM calendar_days ORDER BY day`)
+	err := sqlxSelect(ctx, q, "list calendar days", &out, `SELECT day, kind, name, source FROM calendar_days ORDER BY day`)
 	return out, err
 }
 
@@ -39,7 +39,7 @@ func (q *Q) ReplaceCalendarYear(ctx context.Context, year int, days []CalendarDa
 // process notices another's edit.
 func (q *Q) CalendarVersion(ctx context.Context) (string, error) {
 	var v string
-	err := sqlxGet(ctx, q, &v, `SELECT count(*)::text || ':' || coalesce(md5(string_agg(day::text || kind, ',' ORDER BY day)), '')
+	err := sqlxGet(ctx, q, "read calendar version", &v, `SELECT count(*)::text || ':' || coalesce(md5(string_agg(day::text || kind, ',' ORDER BY day)), '')
 		FROM calendar_days`)
 	return v, err
 }

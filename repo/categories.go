@@ -16,14 +16,14 @@ type Category struct {
 // ListCategories returns every category by code.
 func (q *Q) ListCategories(ctx context.Context) ([]Category, error) {
 	var out []Category
-	err := sqlxSelect(ctx, q, &out, `SELECT code, name, parent_code, created_at FROM categories ORDER BY code`)
+	err := sqlxSelect(ctx, q, "list categories", &out, `SELECT code, name, parent_code, created_at FROM categories ORDER BY code`)
 	return out, err
 }
 
 // CreateCategory inserts a category.
 func (q *Q) CreateCategory(ctx context.Context, c Category) (Category, error) {
 	var out Category
-	err := sqlxGet(ctx, q, &out, `INSERT INTO categories (code, name, parent_code) VALUES ($1, $2, $3)
+	err := sqlxGet(ctx, q, "create category", &out, `INSERT INTO categories (code, name, parent_code) VALUES ($1, $2, $3)
 		RETURNING code, name, parent_code, created_at`, c.Code, c.Name, c.ParentCode)
 	return out, err
 }
@@ -31,7 +31,7 @@ func (q *Q) CreateCategory(ctx context.Context, c Category) (Category, error) {
 // CategoryPath returns the category and its ancestors, nearest first.
 func (q *Q) CategoryPath(ctx context.Context, code string) ([]string, error) {
 	var out []string
-	err := sqlxSelect(ctx, q, &out, `WITH RECURSIVE up(code, parent_code, depth) AS (
+	err := sqlxSelect(ctx, q, "read category path", &out, `WITH RECURSIVE up(code, parent_code, depth) AS (
 			SELECT code, parent_code, 0 FROM categories WHERE code = $1
 			UNION ALL SELECT c.code, c.parent_code, up.depth + 1 FROM categories c JOIN up ON c.code = up.parent_code
 			WHERE up.depth < 32)

@@ -16,7 +16,7 @@ type DueDeadline struct {
 // window ended before closeBefore.
 func (q *Q) DueDeadlines(ctx context.Context, now, closeBefore time.Time, limit int) ([]DueDeadline, error) {
 	var out []DueDeadline
-	err := sqlxSelect(ctx, q, &out, `
+	err := sqlxSelect(ctx, q, "read due deadlines", &out, `
 		(SELECT id AS item_id, 'overdue' AS check_name FROM items
 			WHERE status IN ('dispatched', 'accepted') AND NOT overdue AND due_at <= $1 ORDER BY due_at LIMIT $3)
 		UNION ALL

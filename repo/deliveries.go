@@ -58,7 +58,7 @@ const deliveryCols = `id, item_id, reply_id, channel, type, recipient, subject, 
 // until `until`; ok is false when it is no longer pending, not yet due, or
 // another sender holds it.
 func (q *Q) LeaseDelivery(ctx context.Context, id int64, until time.Time) (d Delivery, ok bool, err error) {
-	err = sqlxGet(ctx, q, &d, `UPDATE deliveries SET lease_until = $2 WHERE id = $1 AND status = 'pending'
+	err = sqlxGet(ctx, q, "lease delivery", &d, `UPDATE deliveries SET lease_until = $2 WHERE id = $1 AND status = 'pending'
 		AND (lease_until IS NULL OR lease_until < now()) AND next_attempt_at <= now() + interval '1 second'
 		RETURNING `+deliveryCols, id, until)
 	if errors.Is(err, ErrNotFound) {
@@ -77,7 +77,7 @@ func (q *Q) InsertDelivery(ctx context.Context, d Delivery) (Delivery, error) {
 		extra = []byte("{}")
 	}
 	var out Delivery
-	err = sqlxGet(ctx, q, &out, `INSERT INTO deliveries (item_id, reply_id, channel, type, recipient, subject, body, extra, status)
+	err = sqlxGet(ctx, q, "insert delivery", &out, `INSERT INTO deliveries (item_id, reply_id, channel, type, recipient, subject, body, extra, status)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending') RETURNING `+deliveryCols,
 		d.ItemID, d.ReplyID, d.Channel, d.Type, d.Recipient, d.Subject, d.Body, extra)
 	return out, err
@@ -86,14 +86,14 @@ func (q *Q) InsertDelivery(ctx context.Context, d Delivery) (Delivery, error) {
 // LockDelivery reads a delivery and locks its row.
 func (q *Q) LockDelivery(ctx context.Context, id int64) (Delivery, error) {
 	var d Delivery
-	err := sqlxGet(ctx, q, &d, `SELECT `+deliveryCols+` FROM deliveries WHERE id = $1 FOR UPDATE`, id)
+	err := sqlxGet(ctx, q, "lock delivery", &d, `SELECT `+deliveryCols+` FROM deliveries WHERE id = $1 FOR UPDATE`, id)
 	return d, err
 }
 
 // GetDelivery reads a delivery of an item.
 func (q *Q) GetDelivery(ctx context.Context, itemID, id int64) (Delivery, error) {
 	var d Delivery
-	err := sqlxGet(ctx, q, &d, `SELECT `+deliveryCols+` FROM deliveries WHERE item_id = $1 AND id = $2`, itemID, id)
+	err := sqlxGet(ctx, q, "get delivery", &d, `SELECT `+deliveryCols+` FROM deliveries WHERE item_id = $1 AND id = $2`, itemID, id)
 	return d, err
 }
 
@@ -111,7 +111,7 @@ func (q *Q) SaveDelivery(ctx context.Context, d Delivery) error {
 // ItemDeliveries lists an item's outbound messages, oldest first.
 func (q *Q) ItemDeliveries(ctx context.Context, itemID int64) ([]Delivery, error) {
 	var out []Delivery
-	err := sqlxSelect(ctx, q, &out, `SELECT `+deliveryCols+` FROM deliveries WHERE item_id = $1 ORDER BY id`, itemID)
+	err := sqlxSelect(ctx, q, "read item deliveries", &out, `SELECT `+deliveryCols+` FROM deliveries WHERE item_id = $1 ORDER BY id`, itemID)
 	return out, err
 }
 
@@ -119,7 +119,7 @@ func (q *Q) ItemDeliveries(ctx context.Context, itemID int64) ([]Delivery, error
 // `before` and that no sender holds.
 func (q *Q) PendingDeliveries(ctx context.Context, before time.Time, limit int) ([]Delivery, error) {
 	var out []Delivery
-	err := sqlxSelect(ctx, q, &out, `SELECT `+deliveryCols+` FROM deliveries WHERE status = 'pending'
+	err := sqlxSelect(ctx, q, "read pending deliveries", &out, `SELECT `+deliveryCols+` FROM deliveries WHERE status = 'pending'
 		AND next_attempt_at < $1 AND (lease_until IS NULL OR lease_until < now()) ORDER BY next_attempt_at LIMIT $2`, before, limit)
 	return out, err
 }

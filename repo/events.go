@@ -37,7 +37,7 @@ func (q *Q) AppendEvent(ctx context.Context, e Event) error {
 // ItemEvents lists an item's timeline, oldest first.
 func (q *Q) ItemEvents(ctx context.Context, itemID int64) ([]Event, error) {
 	var out []Event
-	err := sqlxSelect(ctx, q, &out, `SELECT id, item_id, at, actor_id, actor, action, from_status, to_status, note,
+	err := sqlxSelect(ctx, q, "read item events", &out, `SELECT id, item_id, at, actor_id, actor, action, from_status, to_status, note,
 		unit_code FROM events WHERE item_id = $1 ORDER BY id`, itemID)
 	return out, err
 }

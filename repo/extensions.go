@@ -29,7 +29,7 @@ const extensionCols = `id, item_id, unit_code, requested_by, workdays, reason, s
 // InsertExtension stores an extension request.
 func (q *Q) InsertExtension(ctx context.Context, e Extension) (Extension, error) {
 	var out Extension
-	err := sqlxGet(ctx, q, &out, `INSERT INTO extensions (item_id, unit_code, requested_by, workdays, reason, status,
+	err := sqlxGet(ctx, q, "insert extension", &out, `INSERT INTO extensions (item_id, unit_code, requested_by, workdays, reason, status,
 		old_due_at, created_at) VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7) RETURNING `+extensionCols,
 		e.ItemID, e.UnitCode, e.RequestedBy, e.Workdays, e.Reason, e.OldDueAt, e.CreatedAt)
 	return out, err
@@ -38,7 +38,7 @@ func (q *Q) InsertExtension(ctx context.Context, e Extension) (Extension, error)
 // GetExtension reads one extension of an item.
 func (q *Q) GetExtension(ctx context.Context, itemID, id int64) (Extension, error) {
 	var e Extension
-	err := sqlxGet(ctx, q, &e, `SELECT `+extensionCols+` FROM extensions WHERE item_id = $1 AND id = $2`, itemID, id)
+	err := sqlxGet(ctx, q, "get extension", &e, `SELECT `+extensionCols+` FROM extensions WHERE item_id = $1 AND id = $2`, itemID, id)
 	return e, err
 }
 
@@ -66,6 +66,6 @@ func (q *Q) SaveExtensionDecision(ctx context.Context, e Extension) error {
 // ItemExtensions lists an item's extension requests, oldest first.
 func (q *Q) ItemExtensions(ctx context.Context, itemID int64) ([]Extension, error) {
 	var out []Extension
-	err := sqlxSelect(ctx, q, &out, `SELECT `+extensionCols+` FROM extensions WHERE item_id = $1 ORDER BY id`, itemID)
+	err := sqlxSelect(ctx, q, "read item extensions", &out, `SELECT `+extensionCols+` FROM extensions WHERE item_id = $1 ORDER BY id`, itemID)
 	return out, err
 }

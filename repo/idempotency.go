@@ -79,7 +79,7 @@ func (q *Q) claimIdempotency(ctx context.Context, c *IdemClaim) error {
 // GetIdempotency reads a stored key.
 func (q *Q) GetIdempotency(ctx context.Context, scope, key string) (IdemRecord, error) {
 	var r IdemRecord
-	err := sqlxGet(ctx, q, &r, `SELECT scope, key, request_hash, resource_kind, resource_id, status_code,
+	err := sqlxGet(ctx, q, "get idempotency", &r, `SELECT scope, key, request_hash, resource_kind, resource_id, status_code,
 		content_type, response_body, created_at FROM idempotency_keys WHERE scope = $1 AND key = $2`, scope, key)
 	return r, err
 }

@@ -71,7 +71,7 @@ const itemCols = `id, tracking_code, secret_hash, channel, kind, category_code, 
 // InsertItem stores a new item and returns it as stored.
 func (q *Q) InsertItem(ctx context.Context, it Item) (Item, error) {
 	var out Item
-	err := sqlxGet(ctx, q, &out, `INSERT INTO items (tracking_code, secret_hash, channel, kind, category_code, title,
+	err := sqlxGet(ctx, q, "insert item", &out, `INSERT INTO items (tracking_code, secret_hash, channel, kind, category_code, title,
 			content, status, urgent, confidential, citizen_name, citizen_phone, citizen_email, author_id, region,
 			source_ref, source_url, upstream_due_at, publish_consent, answer, received_at, replied_at, created_by,
 			idem_scope, idem_key, posted_at, visit_due_at)
@@ -107,7 +107,7 @@ func (q *Q) SaveItem(ctx context.Context, it Item) error {
 // GetItem reads one item.
 func (q *Q) GetItem(ctx context.Context, id int64) (Item, error) {
 	var it Item
-	err := sqlxGet(ctx, q, &it, `SELECT `+itemCols+` FROM items WHERE id = $1`, id)
+	err := sqlxGet(ctx, q, "get item", &it, `SELECT `+itemCols+` FROM items WHERE id = $1`, id)
 	return it, err
 }
 
@@ -115,28 +115,28 @@ func (q *Q) GetItem(ctx context.Context, id int64) (Item, error) {
 // that concurrent actions on the same item run one after the other.
 func (q *Q) LockItem(ctx context.Context, id int64) (Item, error) {
 	var it Item
-	err := sqlxGet(ctx, q, &it, `SELECT `+itemCols+` FROM items WHERE id = $1 FOR UPDATE`, id)
+	err := sqlxGet(ctx, q, "lock item", &it, `SELECT `+itemCols+` FROM items WHERE id = $1 FOR UPDATE`, id)
 	return it, err
 }
 
 // ItemBySourceRef finds a microblog or platform item by its upstream id.
 func (q *Q) ItemBySourceRef(ctx context.Context, channel, ref string) (Item, error) {
 	var it Item
-	err := sqlxGet(ctx, q, &it, `SELECT `+itemCols+` FROM items WHERE channel = $1 AND source_ref = $2`, channel, ref)
+	err := sqlxGet(ctx, q, "read item by source ref", &it, `SELECT `+itemCols+` FROM items WHERE channel = $1 AND source_ref = $2`, channel, ref)
 	return it, err
 }
 
 // ItemByIdemKey finds the item a request with this idempotency key created.
 func (q *Q) ItemByIdemKey(ctx context.Context, scope, key string) (Item, error) {
 	var it Item
-	err := sqlxGet(ctx, q, &it, `SELECT `+itemCols+` FROM items WHERE idem_scope = $1 AND idem_key = $2`, scope, key)
+	err := sqlxGet(ctx, q, "read item by idem key", &it, `SELECT `+itemCols+` FROM items WHERE idem_scope = $1 AND idem_key = $2`, scope, key)
 	return it, err
 }
 
 // ItemByTrackingCode finds an item by the code given to the citizen.
 func (q *Q) ItemByTrackingCode(ctx context.Context, code string) (Item, error) {
 	var it Item
-	err := sqlxGet(ctx, q, &it, `SELECT `+itemCols+` FROM items WHERE tracking_code = $1`, code)
+	err := sqlxGet(ctx, q, "read item by tracking code", &it, `SELECT `+itemCols+` FROM items WHERE tracking_code = $1`, code)
 	return it, err
 }
 
@@ -219,7 +219,7 @@ func (q *Q) ListItems(ctx context.Context, f ItemFilter) ([]Item, error) {
 	}
 	query += " ORDER BY id DESC LIMIT " + arg(f.Limit)
 	var out []Item
-	err := sqlxSelect(ctx, q, &out, query, args...)
+	err := sqlxSelect(ctx, q, "list items", &out, query, args...)
 	return out, err
 }
 
@@ -237,7 +237,7 @@ type WaitingItem struct {
 // `before`, oldest first: the reconciler's view of lost work.
 func (q *Q) ItemsInStatus(ctx context.Context, status string, before time.Time, limit int) ([]WaitingItem, error) {
 	var out []WaitingItem
-	err := sqlxSelect(ctx, q, &out, `SELECT id, updated_at FROM items WHERE status = $1 AND updated_at < $2
+	err := sqlxSelect(ctx, q, "read items in status", &out, `SELECT id, updated_at FROM items WHERE status = $1 AND updated_at < $2
 		ORDER BY id LIMIT $3`, status, before, limit)
 	return out, err
 }
@@ -264,7 +264,7 @@ func (q *Q) CountItemsByStatus(ctx context.Context) (map[string]int64, error) {
 // ItemsMergedInto lists the items merged into an item.
 func (q *Q) ItemsMergedInto(ctx context.Context, id int64) ([]Item, error) {
 	var out []Item
-	err := sqlxSelect(ctx, q, &out, `SELECT `+itemCols+` FROM items WHERE merged_into_id = $1 ORDER BY id`, id)
+	err := sqlxSelect(ctx, q, "read items merged into", &out, `SELECT `+itemCols+` FROM items WHERE merged_into_id = $1 ORDER BY id`, id)
 	return out, err
 }
 
@@ -272,7 +272,7 @@ func (q *Q) ItemsMergedInto(ctx context.Context, id int64) ([]Item, error) {
 // their ids.
 func (q *Q) RepointMerged(ctx context.Context, from, to int64) ([]int64, error) {
 	var ids []int64
-	err := sqlxSelect(ctx, q, &ids, `UPDATE items SET merged_into_id = $2, updated_at = now()
+	err := sqlxSelect(ctx, q, "repoint merged", &ids, `UPDATE items SET merged_into_id = $2, updated_at = now()
 		WHERE merged_into_id = $1 RETURNING id`, from, to)
 	return ids, err
 }
@@ -280,7 +280,7 @@ func (q *Q) RepointMerged(ctx context.Context, from, to int64) ([]int64, error) 
 // PublishedItems lists published letters, newest first, before the cursor id.
 func (q *Q) PublishedItems(ctx context.Context, beforeID int64, limit int) ([]Item, error) {
 	var out []Item
-	err := sqlxSelect(ctx, q, &out, `SELECT `+itemCols+` FROM items WHERE published_at IS NOT NULL
+	err := sqlxSelect(ctx, q, "read published items", &out, `SELECT `+itemCols+` FROM items WHERE published_at IS NOT NULL
 		AND ($1 = 0 OR id < $1) ORDER BY id DESC LIMIT $2`, beforeID, limit)
 	return out, err
 }
@@ -299,7 +299,7 @@ type SimilarItem struct {
 func (q *Q) SimilarItems(ctx context.Context, it Item, window time.Duration, threshold float64, limit int) ([]SimilarItem, error) {
 	var out []SimilarItem
 	text := it.Title + " " + it.Content
-	err := sqlxSelect(ctx, q, &out, `WITH candidates AS (
+	err := sqlxSelect(ctx, q, "read similar items", &out, `WITH candidates AS (
 			SELECT id FROM items WHERE $2 <> '' AND citizen_phone = $2
 				AND received_at BETWEEN $5::timestamptz - $6 * interval '1 second' AND $5::timestamptz + $6 * interval '1 second'
 			UNION
@@ -327,7 +327,7 @@ func (q *Q) SimilarItems(ctx context.Context, it Item, window time.Duration, thr
 // each; it returns how many items it changed.
 func (q *Q) AnonymiseClosed(ctx context.Context, before time.Time, limit int) (int64, error) {
 	var n int64
-	err := sqlxGet(ctx, q, &n, `WITH u AS (
+	err := sqlxGet(ctx, q, "anonymise closed", &n, `WITH u AS (
 			UPDATE items SET citizen_name = '', citizen_phone = '', citizen_email = '', author_id = '',
 				secret_hash = NULL, updated_at = now()
 			WHERE id IN (SELECT id FROM items WHERE status = 'closed' AND closed_at < $1

@@ -25,7 +25,7 @@ const ratingCols = `id, item_id, source, method, satisfaction, stars, resolved, 
 // InsertRating stores a rating.
 func (q *Q) InsertRating(ctx context.Context, r Rating) (Rating, error) {
 	var out Rating
-	err := sqlxGet(ctx, q, &out, `INSERT INTO ratings (item_id, source, method, satisfaction, stars, resolved, comment,
+	err := sqlxGet(ctx, q, "insert rating", &out, `INSERT INTO ratings (item_id, source, method, satisfaction, stars, resolved, comment,
 		operator_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING `+ratingCols,
 		r.ItemID, r.Source, r.Method, r.Satisfaction, r.Stars, r.Resolved, r.Comment, r.OperatorID, r.CreatedAt)
 	return out, err
@@ -34,7 +34,7 @@ func (q *Q) InsertRating(ctx context.Context, r Rating) (Rating, error) {
 // ItemRatings lists an item's ratings, oldest first; the last one counts.
 func (q *Q) ItemRatings(ctx context.Context, itemID int64) ([]Rating, error) {
 	var out []Rating
-	err := sqlxSelect(ctx, q, &out, `SELECT `+ratingCols+` FROM ratings WHERE item_id = $1 ORDER BY created_at, id`, itemID)
+	err := sqlxSelect(ctx, q, "read item ratings", &out, `SELECT `+ratingCols+` FROM ratings WHERE item_id = $1 ORDER BY created_at, id`, itemID)
 	return out, err
 }
 
@@ -60,7 +60,7 @@ func (q *Q) InsertRatingLink(ctx context.Context, l RatingLink) error {
 // LockRatingLink reads a rating link and locks it.
 func (q *Q) LockRatingLink(ctx context.Context, hash []byte) (RatingLink, error) {
 	var l RatingLink
-	err := sqlxGet(ctx, q, &l, `SELECT token_hash, item_id, created_at, expires_at, used_at FROM rating_links
+	err := sqlxGet(ctx, q, "lock rating link", &l, `SELECT token_hash, item_id, created_at, expires_at, used_at FROM rating_links
 		WHERE token_hash = $1 FOR UPDATE`, hash)
 	return l, err
 }

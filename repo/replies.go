@@ -36,7 +36,7 @@ const replyCols = `r.id, r.item_id, r.unit_code, r.author_id, coalesce(u.usernam
 // InsertReply stores a reply.
 func (q *Q) InsertReply(ctx context.Context, r Reply) (Reply, error) {
 	var id int64
-	err := sqlxGet(ctx, q, &id, `INSERT INTO replies (item_id, unit_code, author_id, body, final, public, status, created_at)
+	err := sqlxGet(ctx, q, "insert reply", &id, `INSERT INTO replies (item_id, unit_code, author_id, body, final, public, status, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
 		r.ItemID, r.UnitCode, r.AuthorID, r.Body, r.Final, r.Public, r.Status, r.CreatedAt)
 	if err != nil {
@@ -48,7 +48,7 @@ func (q *Q) InsertReply(ctx context.Context, r Reply) (Reply, error) {
 // GetReply reads one reply of an item.
 func (q *Q) GetReply(ctx context.Context, itemID, id int64) (Reply, error) {
 	var r Reply
-	err := sqlxGet(ctx, q, &r, `SELECT `+replyCols+` FROM replies r LEFT JOIN users u ON u.id = r.author_id
+	err := sqlxGet(ctx, q, "get reply", &r, `SELECT `+replyCols+` FROM replies r LEFT JOIN users u ON u.id = r.author_id
 		WHERE r.item_id = $1 AND r.id = $2`, itemID, id)
 	return r, err
 }
@@ -97,7 +97,7 @@ func (q *Q) SetPublishedReply(ctx context.Context, replyID int64, body string) e
 // ItemReplies lists an item's replies, oldest first.
 func (q *Q) ItemReplies(ctx context.Context, itemID int64) ([]Reply, error) {
 	var out []Reply
-	err := sqlxSelect(ctx, q, &out, `SELECT `+replyCols+` FROM replies r LEFT JOIN users u ON u.id = r.author_id
+	err := sqlxSelect(ctx, q, "read item replies", &out, `SELECT `+replyCols+` FROM replies r LEFT JOIN users u ON u.id = r.author_id
 		WHERE r.item_id = $1 ORDER BY r.id`, itemID)
 	return out, err
 }

@@ -28,21 +28,21 @@ const ruleCols = `id, priority, channel, kind, category_code, keywords, region, 
 // ListRules returns every rule in routing order.
 func (q *Q) ListRules(ctx context.Context) ([]Rule, error) {
 	var out []Rule
-	err := sqlxSelect(ctx, q, &out, `SELECT `+ruleCols+` FROM routing_rules ORDER BY priority, id`)
+	err := sqlxSelect(ctx, q, "list rules", &out, `SELECT `+ruleCols+` FROM routing_rules ORDER BY priority, id`)
 	return out, err
 }
 
 // GetRule reads one rule.
 func (q *Q) GetRule(ctx context.Context, id int64) (Rule, error) {
 	var r Rule
-	err := sqlxGet(ctx, q, &r, `SELECT `+ruleCols+` FROM routing_rules WHERE id = $1`, id)
+	err := sqlxGet(ctx, q, "get rule", &r, `SELECT `+ruleCols+` FROM routing_rules WHERE id = $1`, id)
 	return r, err
 }
 
 // CreateRule inserts a rule.
 func (q *Q) CreateRule(ctx context.Context, r Rule) (Rule, error) {
 	var out Rule
-	err := sqlxGet(ctx, q, &out, `INSERT INTO routing_rules (priority, channel, kind, category_code, keywords, region,
+	err := sqlxGet(ctx, q, "create rule", &out, `INSERT INTO routing_rules (priority, channel, kind, category_code, keywords, region,
 			primary_unit_code, co_unit_codes)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING `+ruleCols,
 		r.Priority, r.Channel, r.Kind, r.CategoryCode, r.Keywords, r.Region, r.PrimaryUnitCode, r.CoUnitCodes)
@@ -52,7 +52,7 @@ func (q *Q) CreateRule(ctx context.Context, r Rule) (Rule, error) {
 // UpdateRule rewrites a rule.
 func (q *Q) UpdateRule(ctx context.Context, r Rule) (Rule, error) {
 	var out Rule
-	err := sqlxGet(ctx, q, &out, `UPDATE routing_rules SET priority = $2, channel = $3, kind = $4, category_code = $5,
+	err := sqlxGet(ctx, q, "update rule", &out, `UPDATE routing_rules SET priority = $2, channel = $3, kind = $4, category_code = $5,
 			keywords = $6, region = $7, primary_unit_code = $8, co_unit_codes = $9, updated_at = now()
 		WHERE id = $1 RETURNING `+ruleCols,
 		r.ID, r.Priority, r.Channel, r.Kind, r.CategoryCode, r.Keywords, r.Region, r.PrimaryUnitCode, r.CoUnitCodes)

@@ -19,7 +19,7 @@ type SLAPolicy struct {
 // ListSLAPolicies returns every policy by kind.
 func (q *Q) ListSLAPolicies(ctx context.Context) ([]SLAPolicy, error) {
 	var out []SLAPolicy
-	err := sqlxSelect(ctx, q, &out, `SELECT kind, accept_hours, reply_workdays, urgent_accept_minutes,
+	err := sqlxSelect(ctx, q, "list sla policies", &out, `SELECT kind, accept_hours, reply_workdays, urgent_accept_minutes,
 		urgent_reply_workdays, updated_at FROM sla_policies ORDER BY kind`)
 	return out, err
 }
@@ -27,7 +27,7 @@ func (q *Q) ListSLAPolicies(ctx context.Context) ([]SLAPolicy, error) {
 // GetSLAPolicy reads the policy of one kind.
 func (q *Q) GetSLAPolicy(ctx context.Context, kind string) (SLAPolicy, error) {
 	var p SLAPolicy
-	err := sqlxGet(ctx, q, &p, `SELECT kind, accept_hours, reply_workdays, urgent_accept_minutes,
+	err := sqlxGet(ctx, q, "get sla policy", &p, `SELECT kind, accept_hours, reply_workdays, urgent_accept_minutes,
 		urgent_reply_workdays, updated_at FROM sla_policies WHERE kind = $1`, kind)
 	return p, err
 }

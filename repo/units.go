@@ -23,21 +23,21 @@ const unitCols = `code, name, parent_code, reply_approval, active, created_at, u
 // ListUnits returns every unit by code.
 func (q *Q) ListUnits(ctx context.Context) ([]Unit, error) {
 	var out []Unit
-	err := sqlxSelect(ctx, q, &out, `SELECT `+unitCols+` FROM units ORDER BY code`)
+	err := sqlxSelect(ctx, q, "list units", &out, `SELECT `+unitCols+` FROM units ORDER BY code`)
 	return out, err
 }
 
 // GetUnit reads one unit.
 func (q *Q) GetUnit(ctx context.Context, code string) (Unit, error) {
 	var u Unit
-	err := sqlxGet(ctx, q, &u, `SELECT `+unitCols+` FROM units WHERE code = $1`, code)
+	err := sqlxGet(ctx, q, "get unit", &u, `SELECT `+unitCols+` FROM units WHERE code = $1`, code)
 	return u, err
 }
 
 // CreateUnit inserts a unit.
 func (q *Q) CreateUnit(ctx context.Context, u Unit) (Unit, error) {
 	var out Unit
-	err := sqlxGet(ctx, q, &out, `INSERT INTO units (code, name, parent_code, reply_approval, active)
+	err := sqlxGet(ctx, q, "create unit", &out, `INSERT INTO units (code, name, parent_code, reply_approval, active)
 		VALUES ($1, $2, $3, $4, $5) RETURNING `+unitCols, u.Code, u.Name, u.ParentCode, u.ReplyApproval, u.Active)
 	return out, err
 }
@@ -45,7 +45,7 @@ func (q *Q) CreateUnit(ctx context.Context, u Unit) (Unit, error) {
 // UpdateUnit writes a unit's editable fields.
 func (q *Q) UpdateUnit(ctx context.Context, u Unit) (Unit, error) {
 	var out Unit
-	err := sqlxGet(ctx, q, &out, `UPDATE units SET name = $2, parent_code = $3, reply_approval = $4, active = $5,
+	err := sqlxGet(ctx, q, "update unit", &out, `UPDATE units SET name = $2, parent_code = $3, reply_approval = $4, active = $5,
 		updated_at = now() WHERE code = $1 RETURNING `+unitCols, u.Code, u.Name, u.ParentCode, u.ReplyApproval, u.Active)
 	return out, err
 }
@@ -53,7 +53,7 @@ func (q *Q) UpdateUnit(ctx context.Context, u Unit) (Unit, error) {
 // UnitSubtree returns the unit and every unit below it.
 func (q *Q) UnitSubtree(ctx context.Context, code string) ([]string, error) {
 	var out []string
-	err := sqlxSelect(ctx, q, &out, `WITH RECURSIVE t(code) AS (
+	err := sqlxSelect(ctx, q, "read unit subtree", &out, `WITH RECURSIVE t(code) AS (
 			SELECT code FROM units WHERE code = $1
 			UNION SELECT u.code FROM units u JOIN t ON u.parent_code = t.code)
 		SELECT code FROM t ORDER BY code`, code)
@@ -64,7 +64,7 @@ func (q *Q) UnitSubtree(ctx context.Context, code string) ([]string, error) {
 // refuse a parent that would make a cycle.
 func (q *Q) UnitIsAncestor(ctx context.Context, ancestor, code string) (bool, error) {
 	var found bool
-	err := sqlxGet(ctx, q, &found, `WITH RECURSIVE up(code, parent_code) AS (
+	err := sqlxGet(ctx, q, "read unit is ancestor", &found, `WITH RECURSIVE up(code, parent_code) AS (
 			SELECT code, parent_code FROM units WHERE code = $2
 			UNION SELECT u.code, u.parent_code FROM units u JOIN up ON u.code = up.parent_code)
 		SELECT EXISTS (SELECT 1 FROM up WHERE code = $1)`, ancestor, code)
@@ -74,6 +74,6 @@ func (q *Q) UnitIsAncestor(ctx context.Context, ancestor, code string) (bool, er
 // CountUnits counts the units among codes that exist and are active.
 func (q *Q) CountUnits(ctx context.Context, codes []string) (int, error) {
 	var n int
-	err := sqlxGet(ctx, q, &n, `SELECT count(*) FROM units WHERE code = ANY($1) AND active`, pq.Array(codes))
+	err := sqlxGet(ctx, q, "count units", &n, `SELECT count(*) FROM units WHERE code = ANY($1) AND active`, pq.Array(codes))
 	return n, err
 }
