@@ -126,6 +126,6 @@ func (a *App) Worker(sender delivery.Sender) *queue.Worker {
 
 // API builds the HTTP application.
 func (a *App) API() *fiber.App {
-	return handlers.New(handlers.Deps{Core: a.Core, Config: a.Config, Redis: a.Redis,
+	return handlers.New(handlers.Deps{Core: a.Core, Store: a.Store, Config: a.Config, Redis: a.Redis,
 		Inspector: asynq.NewInspectorFromRedisClient(a.Redis), Log: a.Log})
 }

@@ -28,13 +28,6 @@ func (c *Core) act(ctx context.Context, v domain.Viewer, id int64, choose func(r
 		if err != nil {
 			return err
 		}
-		// a retry that waited on the row lock for its first attempt finds the
-		// key taken and replays the first answer instead of a 409
-		if claim := repo.IdemClaimFrom(ctx); claim != nil {
-			if _, err := q.GetIdempotency(ctx, claim.Scope, claim.Key); err == nil {
-				return repo.ErrIdempotencyTaken
-			}
-		}
 		a := choose(it)
 		if !domain.Allowed(v.Role, a) || !domain.UnitMayAct(v, a, strOr(it.PrimaryUnitCode), it.CoUnitCodes) {
 			return fmt.Errorf("%s item %d: %w", a, id, domain.ErrForbidden)

@@ -99,9 +99,6 @@ func New(store *repo.Store, tasks Tasks, set Settings, log *slog.Logger) *Core {
 	return &Core{store: store, tasks: tasks, set: set, log: log, now: time.Now}
 }
 
-// Store exposes the store to the queue and the operations endpoints.
-func (c *Core) Store() *repo.Store { return c.store }
-
 // Location is the zone of days, deadlines and report periods.
 func (c *Core) Location() *time.Location { return c.set.Location }
 

@@ -12,17 +12,17 @@ import (
 
 // DeliveryView is an outbound message as staff see it.
 type DeliveryView struct {
-	ID            int64      `json:"id"`
-	Channel       string     `json:"channel"`
-	Type          string     `json:"type"`
-	To            string     `json:"to"`
-	Status        string     `json:"status"`
-	Adapter       string     `json:"adapter"`
-	Attempts      int        `json:"attempts"`
-	ManualRetries int        `json:"manual_retries"`
-	LastError     string     `json:"last_error"`
-	CreatedAt     time.Time  `json:"created_at"`
-	SentAt        *time.Time `json:"sent_at"`
+	ID            int64                 `json:"id"`
+	Channel       string                `json:"channel"`
+	Type          string                `json:"type"`
+	To            string                `json:"to"`
+	Status        domain.DeliveryStatus `json:"status"`
+	Adapter       string                `json:"adapter"`
+	Attempts      int                   `json:"attempts"`
+	ManualRetries int                   `json:"manual_retries"`
+	LastError     string                `json:"last_error"`
+	CreatedAt     time.Time             `json:"created_at"`
+	SentAt        *time.Time            `json:"sent_at"`
 }
 
 func (c *Core) deliveryView(v domain.Viewer, it repo.Item, d repo.Delivery) DeliveryView {
@@ -142,7 +142,7 @@ func (c *Core) kickDeliveries(ctx context.Context, itemID int64) {
 			continue
 		}
 		for _, d := range dels {
-			if d.Status == "pending" {
+			if d.Status == domain.DeliveryPending {
 				c.tasks.Deliver(d.ID, d.ManualRetries, d.Attempts, d.NextAttemptAt)
 			}
 		}
@@ -192,18 +192,18 @@ func (c *Core) SendDelivery(ctx context.Context, id int64, sender delivery.Sende
 		if err != nil {
 			return err
 		}
-		if d.Status != "pending" {
+		if d.Status != domain.DeliveryPending {
 			return nil
 		}
 		now := c.now()
 		d.Attempts++
 		d.Adapter = adapter
 		if sendErr == nil {
-			d.Status, d.SentAt, d.LastError = "sent", &now, ""
+			d.Status, d.SentAt, d.LastError = domain.DeliverySent, &now, ""
 		} else {
 			d.LastError = truncate(sendErr.Error(), 500)
 			if failed {
-				d.Status = "failed"
+				d.Status = domain.DeliveryFailed
 			} else {
 				d.NextAttemptAt = now.Add(c.retryWait(d.Attempts))
 				retry = &d
@@ -279,10 +279,10 @@ func (c *Core) RetryDelivery(ctx context.Context, v domain.Viewer, id, deliveryI
 		if err != nil {
 			return notFoundAs(err, "delivery")
 		}
-		if d.Status != "failed" {
+		if d.Status != domain.DeliveryFailed {
 			return fmt.Errorf("%w: only a failed delivery can be retried; this one is %s", domain.ErrInvalidTransition, d.Status)
 		}
-		d.Status, d.ManualRetries, d.NextAttemptAt = "pending", d.ManualRetries+1, now
+		d.Status, d.ManualRetries, d.NextAttemptAt = domain.DeliveryPending, d.ManualRetries+1, now
 		if err := q.SaveDelivery(ctx, d); err != nil {
 			return err
 		}

@@ -12,17 +12,17 @@ import (
 
 // ExtensionView is an extension request.
 type ExtensionView struct {
-	ID           int64      `json:"id"`
-	ItemID       int64      `json:"item_id"`
-	UnitCode     string     `json:"unit_code"`
-	Workdays     int        `json:"workdays"`
-	Reason       string     `json:"reason"`
-	Status       string     `json:"status"`
-	DecidedAt    *time.Time `json:"decided_at"`
-	DecisionNote string     `json:"decision_note"`
-	OldDueAt     *time.Time `json:"old_due_at"`
-	NewDueAt     *time.Time `json:"new_due_at"`
-	CreatedAt    time.Time  `json:"created_at"`
+	ID           int64                  `json:"id"`
+	ItemID       int64                  `json:"item_id"`
+	UnitCode     string                 `json:"unit_code"`
+	Workdays     int                    `json:"workdays"`
+	Reason       string                 `json:"reason"`
+	Status       domain.ExtensionStatus `json:"status"`
+	DecidedAt    *time.Time             `json:"decided_at"`
+	DecisionNote string                 `json:"decision_note"`
+	OldDueAt     *time.Time             `json:"old_due_at"`
+	NewDueAt     *time.Time             `json:"new_due_at"`
+	CreatedAt    time.Time              `json:"created_at"`
 }
 
 func (c *Core) extensionView(e repo.Extension) ExtensionView {
@@ -59,7 +59,6 @@ func (c *Core) RequestExtension(ctx context.Context, v domain.Viewer, id int64, 
 		if err != nil {
 			return fmt.Errorf("store extension: %w", err)
 		}
-		repo.SetIdemResource(ctx, "extension", ext.ID)
 		note := fmt.Sprintf("申请延期%d个工作日:%s", in.Workdays, reason)
 		if err := transition(ctx, q, now, it, actorOf(v), domain.ActRequestExt, note); err != nil {
 			return err
@@ -96,13 +95,13 @@ func (c *Core) DecideExtension(ctx context.Context, v domain.Viewer, id, extID i
 		if err != nil {
 			return notFoundAs(err, "extension")
 		}
-		if ext.Status != "pending" {
+		if ext.Status != domain.ExtensionPending {
 			return fmt.Errorf("%w: the request was %s already", domain.ErrInvalidTransition, ext.Status)
 		}
 		if ext.UnitCode != strOr(it.PrimaryUnitCode) {
 			return fmt.Errorf("%w: the request came from %s, which no longer holds the item", domain.ErrInvalidTransition, ext.UnitCode)
 		}
-		ext.Status, ext.DecidedBy, ext.DecidedAt, ext.DecisionNote = "rejected", &v.ID, &now, note
+		ext.Status, ext.DecidedBy, ext.DecidedAt, ext.DecisionNote = domain.ExtensionRejected, &v.ID, &now, note
 		msg := fmt.Sprintf("%s 的延期申请未获批准", it.TrackingCode)
 		evNote := "不同意延期"
 		if approve {
@@ -115,7 +114,7 @@ func (c *Core) DecideExtension(ctx context.Context, v domain.Viewer, id, extID i
 				due = *it.DueAt
 			}
 			newDue := domain.ExtendedDue(cal, due, ext.Workdays)
-			ext.Status, ext.NewDueAt = "approved", &newDue
+			ext.Status, ext.NewDueAt = domain.ExtensionApproved, &newDue
 			if it.OriginalDueAt == nil {
 				it.OriginalDueAt = it.DueAt
 			}

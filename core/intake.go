@@ -328,9 +328,6 @@ func (c *Core) PlatformItem(ctx context.Context, in PlatformInput) (ItemView, bo
 // routed. An item already stored under the same upstream id or idempotency
 // key is returned with created false.
 func (c *Core) createItem(ctx context.Context, it repo.Item, who actor) (repo.Item, bool, error) {
-	if claim := repo.IdemClaimFrom(ctx); claim != nil {
-		it.IdemScope, it.IdemKey = &claim.Scope, &claim.Key
-	}
 	if it.CategoryCode != nil {
 		path, err := c.store.Q().CategoryPath(ctx, *it.CategoryCode)
 		if err != nil {
@@ -360,7 +357,6 @@ func (c *Core) createItem(ctx context.Context, it repo.Item, who actor) (repo.It
 			if err != nil {
 				return err
 			}
-			repo.SetIdemResource(ctx, "item", stored.ID)
 			return event(ctx, q, stored.ReceivedAt, stored.ID, who, domain.ActCreate, "", domain.Status(stored.Status), "")
 		})
 		switch {
@@ -375,7 +371,7 @@ func (c *Core) createItem(ctx context.Context, it repo.Item, who actor) (repo.It
 			existing, err := c.store.Q().ItemBySourceRef(ctx, it.Channel, *it.SourceRef)
 			return existing, false, err
 		case errors.Is(err, repo.ErrIdemKeyUsed):
-			existing, err := c.store.Q().ItemByIdemKey(ctx, *it.IdemScope, *it.IdemKey)
+			existing, err := c.store.Q().ItemOfRequest(ctx)
 			return existing, false, err
 		default:
 			if errors.Is(err, repo.ErrMissingReference) {

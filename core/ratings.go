@@ -83,9 +83,6 @@ func (c *Core) RecordVisit(ctx context.Context, v domain.Viewer, id int64, in Vi
 		r, err = c.rate(ctx, q, it, repo.Rating{ItemID: it.ID, Source: "visit", Method: in.Method,
 			Satisfaction: in.Satisfaction, Stars: in.Stars, Resolved: *in.Resolved, Comment: comment,
 			OperatorID: &v.ID, CreatedAt: now}, actorOf(v), domain.ActVisit)
-		if err == nil {
-			repo.SetIdemResource(ctx, "rating", r.ID)
-		}
 		return err
 	})
 	return c.ratingView(r), err

@@ -11,16 +11,16 @@ import (
 
 // ReplyView is a reply as staff see it.
 type ReplyView struct {
-	ID         int64      `json:"id"`
-	ItemID     int64      `json:"item_id"`
-	UnitCode   string     `json:"unit_code"`
-	Author     string     `json:"author"`
-	Body       string     `json:"body"`
-	Final      bool       `json:"final"`
-	Public     bool       `json:"public"`
-	Status     string     `json:"status"`
-	ApprovedAt *time.Time `json:"approved_at"`
-	CreatedAt  time.Time  `json:"created_at"`
+	ID         int64              `json:"id"`
+	ItemID     int64              `json:"item_id"`
+	UnitCode   string             `json:"unit_code"`
+	Author     string             `json:"author"`
+	Body       string             `json:"body"`
+	Final      bool               `json:"final"`
+	Public     bool               `json:"public"`
+	Status     domain.ReplyStatus `json:"status"`
+	ApprovedAt *time.Time         `json:"approved_at"`
+	CreatedAt  time.Time          `json:"created_at"`
 }
 
 func (c *Core) replyView(r repo.Reply) ReplyView {
@@ -65,40 +65,25 @@ func (c *Core) Reply(ctx context.Context, v domain.Viewer, id int64, in ReplyInp
 		if in.Final && as.Status == string(domain.AssignAssigned) {
 			return fmt.Errorf("%w: sign for the item before replying", domain.ErrInvalidTransition)
 		}
-		status := "effective"
-		if in.Final {
-			unit, err := q.GetUnit(ctx, v.UnitCode)
-			if err != nil {
-				return err
-			}
-			if unit.ReplyApproval && v.Role != domain.RoleUnitHead {
-				status = "pending"
-			}
+		status, err := c.replyStatus(ctx, q, v, in.Final)
+		if err != nil {
+			return err
 		}
-		reply, err = q.InsertReply(ctx, repo.Reply{ItemID: it.ID, UnitCode: v.UnitCode, AuthorID: v.ID, Body: body,
+		r, err := q.InsertReply(ctx, repo.Reply{ItemID: it.ID, UnitCode: v.UnitCode, AuthorID: v.ID, Body: body,
 			Final: in.Final, Public: public, Status: status, CreatedAt: now})
 		if err != nil {
 			return err
 		}
-		repo.SetIdemResource(ctx, "reply", reply.ID)
-		switch {
-		case !in.Final:
-			if as.Role == string(domain.CoUnit) {
-				as.Status = string(domain.AssignReplied)
-				if err := q.SaveAssignment(ctx, as); err != nil {
-					return err
-				}
-			}
-			return transition(ctx, q, now, it, actorOf(v), domain.ActOpinion, "协办意见")
-		case status == "pending":
-			if err := transition(ctx, q, now, it, actorOf(v), domain.ActReplyPending, "办理答复待单位负责人审核"); err != nil {
-				return err
-			}
-			return c.notifyUnit(ctx, q, v.UnitCode, true, it.ID, "reply_pending", fmt.Sprintf("%s 的答复待审核", it.TrackingCode))
-		default:
-			completed = true
-			return c.complete(ctx, q, it, reply, actorOf(v), domain.ActReply, "办结答复", now)
+		completed = in.Final && status == domain.ReplyEffective
+		if err := c.afterReply(ctx, q, v, it, as, r, now); err != nil {
+			return err
 		}
+		// the answer is built from what this transaction commits: a read
+		// after the commit could fail (the database restarting) and turn a
+		// stored reply into an error, whose retry would then find its key
+		// taken
+		reply, err = q.GetReply(ctx, it.ID, r.ID)
+		return err
 	})
 	if err != nil {
 		return ReplyView{}, err
@@ -107,8 +92,47 @@ func (c *Core) Reply(ctx context.Context, v domain.Viewer, id int64, in ReplyInp
 		c.tasks.ScheduleDeadlines(id, nil, nil, nil)
 	}
 	c.kickDeliveries(ctx, id)
-	reply, err = c.store.Q().GetReply(ctx, id, reply.ID)
-	return c.replyView(reply), err
+	return c.replyView(reply), nil
+}
+
+// replyStatus is the status a new reply starts in: a final reply waits for
+// the unit head when the unit requires approval and the author is not the
+// head; every other reply is effective at once.
+func (c *Core) replyStatus(ctx context.Context, q *repo.Q, v domain.Viewer, final bool) (domain.ReplyStatus, error) {
+	if !final {
+		return domain.ReplyEffective, nil
+	}
+	unit, err := q.GetUnit(ctx, v.UnitCode)
+	if err != nil {
+		return "", err
+	}
+	if unit.ReplyApproval && v.Role != domain.RoleUnitHead {
+		return domain.ReplyPending, nil
+	}
+	return domain.ReplyEffective, nil
+}
+
+// afterReply moves the item on after a reply was stored: an opinion marks a
+// co-handling unit's assignment replied, a final reply waiting for approval
+// tells the unit head, and an effective final reply completes the item.
+func (c *Core) afterReply(ctx context.Context, q *repo.Q, v domain.Viewer, it *repo.Item, as repo.Assignment, r repo.Reply, now time.Time) error {
+	switch {
+	case !r.Final:
+		if as.Role == string(domain.CoUnit) {
+			as.Status = string(domain.AssignReplied)
+			if err := q.SaveAssignment(ctx, as); err != nil {
+				return err
+			}
+		}
+		return transition(ctx, q, now, it, actorOf(v), domain.ActOpinion, "协办意见")
+	case r.Status == domain.ReplyPending:
+		if err := transition(ctx, q, now, it, actorOf(v), domain.ActReplyPending, "办理答复待单位负责人审核"); err != nil {
+			return err
+		}
+		return c.notifyUnit(ctx, q, v.UnitCode, true, it.ID, "reply_pending", fmt.Sprintf("%s 的答复待审核", it.TrackingCode))
+	default:
+		return c.complete(ctx, q, it, r, actorOf(v), domain.ActReply, "办结答复", now)
+	}
 }
 
 // ApproveReply is the unit head's approval of a pending final reply; the item
@@ -122,13 +146,13 @@ func (c *Core) ApproveReply(ctx context.Context, v domain.Viewer, id, replyID in
 		if r.UnitCode != v.UnitCode {
 			return fmt.Errorf("%w: the reply belongs to another unit", domain.ErrForbidden)
 		}
-		if !r.Final || r.Status != "pending" {
+		if !r.Final || r.Status != domain.ReplyPending {
 			return fmt.Errorf("%w: the reply is not waiting for approval", domain.ErrInvalidTransition)
 		}
-		if err := q.SetReplyStatus(ctx, r.ID, "approved", &v.ID, &now); err != nil {
+		if err := q.SetReplyStatus(ctx, r.ID, domain.ReplyApproved, &v.ID, &now); err != nil {
 			return err
 		}
-		r.Status = "approved"
+		r.Status = domain.ReplyApproved
 		return c.complete(ctx, q, it, r, actorOf(v), domain.ActApproveReply, "审核通过,办结", now)
 	})
 	if err != nil {
@@ -150,8 +174,8 @@ func (c *Core) complete(ctx context.Context, q *repo.Q, it *repo.Item, r repo.Re
 	if err := q.ReplaceFinalReplies(ctx, it.ID, r.ID); err != nil {
 		return err
 	}
-	if r.Status == "pending" {
-		r.Status = "effective"
+	if r.Status == domain.ReplyPending {
+		r.Status = domain.ReplyEffective
 	}
 	if err := q.SetReplyStatus(ctx, r.ID, r.Status, nil, nil); err != nil {
 		return err

@@ -181,9 +181,6 @@ func (c *Core) CreateRule(ctx context.Context, in RuleInput) (RuleView, error) {
 		}
 		var err error
 		out, err = q.CreateRule(ctx, r)
-		if err == nil {
-			repo.SetIdemResource(ctx, "rule", out.ID)
-		}
 		return err
 	})
 	return ruleView(out), err

@@ -6,29 +6,31 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"hotline/domain"
 )
 
 // Delivery is a row of deliveries.
 type Delivery struct {
-	ID            int64      `db:"id"`
-	ItemID        int64      `db:"item_id"`
-	ReplyID       *int64     `db:"reply_id"`
-	Channel       string     `db:"channel"`
-	Type          string     `db:"type"`
-	Recipient     string     `db:"recipient"`
-	Subject       string     `db:"subject"`
-	Body          string     `db:"body"`
-	Extra         JSONMap    `db:"extra"`
-	Status        string     `db:"status"`
-	Adapter       string     `db:"adapter"`
-	Attempts      int        `db:"attempts"`
-	ManualRetries int        `db:"manual_retries"`
-	LastError     string     `db:"last_error"`
-	LeaseUntil    *time.Time `db:"lease_until"`
-	NextAttemptAt time.Time  `db:"next_attempt_at"`
-	CreatedAt     time.Time  `db:"created_at"`
-	UpdatedAt     time.Time  `db:"updated_at"`
-	SentAt        *time.Time `db:"sent_at"`
+	ID            int64                 `db:"id"`
+	ItemID        int64                 `db:"item_id"`
+	ReplyID       *int64                `db:"reply_id"`
+	Channel       string                `db:"channel"`
+	Type          string                `db:"type"`
+	Recipient     string                `db:"recipient"`
+	Subject       string                `db:"subject"`
+	Body          string                `db:"body"`
+	Extra         JSONMap               `db:"extra"`
+	Status        domain.DeliveryStatus `db:"status"`
+	Adapter       string                `db:"adapter"`
+	Attempts      int                   `db:"attempts"`
+	ManualRetries int                   `db:"manual_retries"`
+	LastError     string                `db:"last_error"`
+	LeaseUntil    *time.Time            `db:"lease_until"`
+	NextAttemptAt time.Time             `db:"next_attempt_at"`
+	CreatedAt     time.Time             `db:"created_at"`
+	UpdatedAt     time.Time             `db:"updated_at"`
+	SentAt        *time.Time            `db:"sent_at"`
 }
 
 // JSONMap is a jsonb column of string values.

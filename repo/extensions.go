@@ -4,23 +4,25 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"hotline/domain"
 )
 
 // Extension is a row of extensions.
 type Extension struct {
-	ID           int64      `db:"id"`
-	ItemID       int64      `db:"item_id"`
-	UnitCode     string     `db:"unit_code"`
-	RequestedBy  int64      `db:"requested_by"`
-	Workdays     int        `db:"workdays"`
-	Reason       string     `db:"reason"`
-	Status       string     `db:"status"`
-	DecidedBy    *int64     `db:"decided_by"`
-	DecidedAt    *time.Time `db:"decided_at"`
-	DecisionNote string     `db:"decision_note"`
-	OldDueAt     *time.Time `db:"old_due_at"`
-	NewDueAt     *time.Time `db:"new_due_at"`
-	CreatedAt    time.Time  `db:"created_at"`
+	ID           int64                  `db:"id"`
+	ItemID       int64                  `db:"item_id"`
+	UnitCode     string                 `db:"unit_code"`
+	RequestedBy  int64                  `db:"requested_by"`
+	Workdays     int                    `db:"workdays"`
+	Reason       string                 `db:"reason"`
+	Status       domain.ExtensionStatus `db:"status"`
+	DecidedBy    *int64                 `db:"decided_by"`
+	DecidedAt    *time.Time             `db:"decided_at"`
+	DecisionNote string                 `db:"decision_note"`
+	OldDueAt     *time.Time             `db:"old_due_at"`
+	NewDueAt     *time.Time             `db:"new_due_at"`
+	CreatedAt    time.Time              `db:"created_at"`
 }
 
 const extensionCols = `id, item_id, unit_code, requested_by, workdays, reason, status, decided_by, decided_at,
@@ -32,7 +34,11 @@ func (q *Q) InsertExtension(ctx context.Context, e Extension) (Extension, error)
 	err := sqlxGet(ctx, q, "insert extension", &out, `INSERT INTO extensions (item_id, unit_code, requested_by, workdays, reason, status,
 		old_due_at, created_at) VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7) RETURNING `+extensionCols,
 		e.ItemID, e.UnitCode, e.RequestedBy, e.Workdays, e.Reason, e.OldDueAt, e.CreatedAt)
-	return out, err
+	if err != nil {
+		return Extension{}, err
+	}
+	q.created(ctx, "extension", out.ID)
+	return out, nil
 }
 
 // GetExtension reads one extension of an item.

@@ -70,6 +70,7 @@ const itemCols = `id, tracking_code, secret_hash, channel, kind, category_code, 
 
 // InsertItem stores a new item and returns it as stored.
 func (q *Q) InsertItem(ctx context.Context, it Item) (Item, error) {
+	it = withRequestKey(ctx, it)
 	var out Item
 	err := sqlxGet(ctx, q, "insert item", &out, `INSERT INTO items (tracking_code, secret_hash, channel, kind, category_code, title,
 			content, status, urgent, confidential, citizen_name, citizen_phone, citizen_email, author_id, region,
@@ -82,7 +83,11 @@ func (q *Q) InsertItem(ctx context.Context, it Item) (Item, error) {
 		it.Urgent, it.Confidential, it.CitizenName, it.CitizenPhone, it.CitizenEmail, it.AuthorID, it.Region,
 		it.SourceRef, it.SourceURL, it.UpstreamDueAt, it.PublishConsent, it.Answer, it.ReceivedAt, it.RepliedAt,
 		it.CreatedBy, it.IdemScope, it.IdemKey, it.PostedAt, it.VisitDueAt)
-	return out, err
+	if err != nil {
+		return Item{}, err
+	}
+	q.created(ctx, "item", out.ID)
+	return out, nil
 }
 
 // SaveItem writes every field an action may change.
@@ -115,8 +120,10 @@ func (q *Q) GetItem(ctx context.Context, id int64) (Item, error) {
 // that concurrent actions on the same item run one after the other.
 func (q *Q) LockItem(ctx context.Context, id int64) (Item, error) {
 	var it Item
-	err := sqlxGet(ctx, q, "lock item", &it, `SELECT `+itemCols+` FROM items WHERE id = $1 FOR UPDATE`, id)
-	return it, err
+	if err := sqlxGet(ctx, q, "lock item", &it, `SELECT `+itemCols+` FROM items WHERE id = $1 FOR UPDATE`, id); err != nil {
+		return Item{}, err
+	}
+	return it, q.keyFree(ctx)
 }
 
 // ItemBySourceRef finds a microblog or platform item by its upstream id.

@@ -28,7 +28,11 @@ func (q *Q) InsertRating(ctx context.Context, r Rating) (Rating, error) {
 	err := sqlxGet(ctx, q, "insert rating", &out, `INSERT INTO ratings (item_id, source, method, satisfaction, stars, resolved, comment,
 		operator_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING `+ratingCols,
 		r.ItemID, r.Source, r.Method, r.Satisfaction, r.Stars, r.Resolved, r.Comment, r.OperatorID, r.CreatedAt)
-	return out, err
+	if err != nil {
+		return Rating{}, err
+	}
+	q.created(ctx, "rating", out.ID)
+	return out, nil
 }
 
 // ItemRatings lists an item's ratings, oldest first; the last one counts.

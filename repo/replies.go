@@ -4,22 +4,24 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"hotline/domain"
 )
 
 // Reply is a row of replies.
 type Reply struct {
-	ID         int64      `db:"id"`
-	ItemID     int64      `db:"item_id"`
-	UnitCode   string     `db:"unit_code"`
-	AuthorID   int64      `db:"author_id"`
-	AuthorName string     `db:"author_name"`
-	Body       string     `db:"body"`
-	Final      bool       `db:"final"`
-	Public     bool       `db:"public"`
-	Status     string     `db:"status"`
-	ApprovedBy *int64     `db:"approved_by"`
-	ApprovedAt *time.Time `db:"approved_at"`
-	CreatedAt  time.Time  `db:"created_at"`
+	ID         int64              `db:"id"`
+	ItemID     int64              `db:"item_id"`
+	UnitCode   string             `db:"unit_code"`
+	AuthorID   int64              `db:"author_id"`
+	AuthorName string             `db:"author_name"`
+	Body       string             `db:"body"`
+	Final      bool               `db:"final"`
+	Public     bool               `db:"public"`
+	Status     domain.ReplyStatus `db:"status"`
+	ApprovedBy *int64             `db:"approved_by"`
+	ApprovedAt *time.Time         `db:"approved_at"`
+	CreatedAt  time.Time          `db:"created_at"`
 	// PublishedBody is the scrubbed text shown in the public letters list.
 	PublishedBody *string `db:"published_body"`
 }
@@ -27,7 +29,7 @@ type Reply struct {
 // Counted reports whether a final reply counted as the item's answer (now or
 // before a reopen): it is what the citizen was told.
 func (r Reply) Counted() bool {
-	return r.Final && (r.Status == "effective" || r.Status == "approved" || r.Status == "superseded")
+	return r.Final && r.Status.Counted()
 }
 
 const replyCols = `r.id, r.item_id, r.unit_code, r.author_id, coalesce(u.username, '') AS author_name, r.body, r.final,
@@ -42,6 +44,7 @@ func (q *Q) InsertReply(ctx context.Context, r Reply) (Reply, error) {
 	if err != nil {
 		return Reply{}, fmt.Errorf("store reply: %w", err)
 	}
+	q.created(ctx, "reply", id)
 	return q.GetReply(ctx, r.ItemID, id)
 }
 
@@ -54,7 +57,7 @@ func (q *Q) GetReply(ctx context.Context, itemID, id int64) (Reply, error) {
 }
 
 // SetReplyStatus changes a reply's status, recording who approved it.
-func (q *Q) SetReplyStatus(ctx context.Context, id int64, status string, approvedBy *int64, at *time.Time) error {
+func (q *Q) SetReplyStatus(ctx context.Context, id int64, status domain.ReplyStatus, approvedBy *int64, at *time.Time) error {
 	_, err := q.x.ExecContext(ctx, `UPDATE replies SET status = $2, approved_by = coalesce($3, approved_by),
 		approved_at = coalesce($4, approved_at) WHERE id = $1`, id, status, approvedBy, at)
 	if err != nil {

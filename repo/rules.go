@@ -46,7 +46,11 @@ func (q *Q) CreateRule(ctx context.Context, r Rule) (Rule, error) {
 			primary_unit_code, co_unit_codes)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING `+ruleCols,
 		r.Priority, r.Channel, r.Kind, r.CategoryCode, r.Keywords, r.Region, r.PrimaryUnitCode, r.CoUnitCodes)
-	return out, err
+	if err != nil {
+		return Rule{}, err
+	}
+	q.created(ctx, "rule", out.ID)
+	return out, nil
 }
 
 // UpdateRule rewrites a rule.
