@@ -9,8 +9,8 @@ import (
 	"hotline/repo"
 )
 
-// ItemView is an item as API.md shows it everywhere, the citizen masked or
-// hidden as the viewer's role requires.
+// ItemView is an item as the API shows it everywhere (lists, detail, action
+// answers), the citizen masked or hidden as the viewer's role requires.
 type ItemView struct {
 	ID              int64           `json:"id"`
 	TrackingCode    string          `json:"tracking_code"`
