@@ -31,16 +31,17 @@ type Tasks interface {
 	Deliver(deliveryID int64, round, attempt int, at time.Time)
 }
 
-// Settings are the parts of the configuration core needs.
+// Settings are the parts of the configuration core needs, all from
+// config.Config (app.Open maps them).
 type Settings struct {
 	Location      *time.Location
 	Windows       []calendar.Window
 	SessionTTL    time.Duration
 	RatingLinkTTL time.Duration
 	PublicBaseURL string
-	// VisitWindow is how long after the answer an item waits for its rating
-	// before it closes by itself.
-	VisitWindow time.Duration
+	// RatingWindow is how long after the answer an item waits for its
+	// rating before it closes by itself (HOTLINE_RATING_WINDOW).
+	RatingWindow time.Duration
 	// RetentionYears, when positive, anonymises citizens of items closed
 	// longer ago.
 	RetentionYears int
@@ -70,32 +71,9 @@ type Core struct {
 	dummyHash []byte
 }
 
-// New builds the application over a store.
+// New builds the application over a store. Every setting comes from
+// config.Config, where the defaults live: core has none of its own.
 func New(store *repo.Store, tasks Tasks, set Settings, log *slog.Logger) *Core {
-	if set.Location == nil {
-		set.Location = time.UTC
-	}
-	if set.SessionTTL <= 0 {
-		set.SessionTTL = 12 * time.Hour
-	}
-	if set.RatingLinkTTL <= 0 {
-		set.RatingLinkTTL = 15 * 24 * time.Hour
-	}
-	if set.DeliveryTimeout <= 0 {
-		set.DeliveryTimeout = 30 * time.Second
-	}
-	if set.DeliveryMaxRetry <= 0 {
-		set.DeliveryMaxRetry = 10
-	}
-	if set.RetryBase <= 0 {
-		set.RetryBase = 2 * time.Second
-	}
-	if set.RetryMax <= 0 {
-		set.RetryMax = 5 * time.Minute
-	}
-	if set.VisitWindow <= 0 {
-		set.VisitWindow = 15 * 24 * time.Hour
-	}
 	return &Core{store: store, tasks: tasks, set: set, log: log, now: time.Now}
 }
 

@@ -86,7 +86,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	tasks := &Tasks{}
 	c := core.New(store, tasks, core.Settings{Location: cfg.Location, Windows: windows, RatingLinkTTL: cfg.RatingLinkTTL,
-		VisitWindow: cfg.RatingWindow, DeliveryTimeout: cfg.DeliveryTimeout, DeliveryMaxRetry: cfg.DeliveryMaxRetry,
+		RatingWindow: cfg.RatingWindow, DeliveryTimeout: cfg.DeliveryTimeout, DeliveryMaxRetry: cfg.DeliveryMaxRetry,
 		RetryBase: cfg.RetryBase, RetryMax: cfg.RetryMax, SessionTTL: cfg.SessionTTL},
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	f := &fixture{ctx: ctx, store: store, core: c, tasks: tasks}

@@ -14,14 +14,20 @@ type Page struct {
 	Limit int
 }
 
-// ParsePage reads ?limit= and ?cursor= (default 50, at most 500).
+// Page sizes of every list.
+const (
+	DefaultPageSize = 50
+	MaxPageSize     = 500
+)
+
+// ParsePage reads ?limit= and ?cursor= (DefaultPageSize, at most MaxPageSize).
 func ParsePage(limit, cursor string) (Page, error) {
-	p := Page{Limit: 50}
+	p := Page{Limit: DefaultPageSize}
 	var v domain.ValidationError
 	if limit != "" {
 		n, err := strconv.Atoi(limit)
-		if err != nil || n < 1 || n > 500 {
-			v.Add("limit", "a whole number from 1 to 500")
+		if err != nil || n < 1 || n > MaxPageSize {
+			v.Add("limit", "a whole number from 1 to %d", MaxPageSize)
 		} else {
 			p.Limit = n
 		}
