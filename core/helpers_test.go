@@ -67,8 +67,9 @@ type fixture struct {
 	head     domain.Viewer // unit_head of U1
 }
 
-// newFixture builds the Core with the default configuration.
-func newFixture(t *testing.T) *fixture {
+// newFixture builds the Core with the default configuration, changed by
+// the options given.
+func newFixture(t *testing.T, opts ...func(*core.Settings)) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	store, err := repo.Open(ctx, testenv.Database(t), 4)
@@ -85,10 +86,13 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	tasks := &Tasks{}
-	c := core.New(store, tasks, core.Settings{Location: cfg.Location, Windows: windows, RatingLinkTTL: cfg.RatingLinkTTL,
+	set := core.Settings{Location: cfg.Location, Windows: windows, RatingLinkTTL: cfg.RatingLinkTTL,
 		RatingWindow: cfg.RatingWindow, DeliveryTimeout: cfg.DeliveryTimeout, DeliveryMaxRetry: cfg.DeliveryMaxRetry,
-		RetryBase: cfg.RetryBase, RetryMax: cfg.RetryMax, SessionTTL: cfg.SessionTTL},
-		slog.New(slog.NewTextHandler(io.Discard, nil)))
+		RetryBase: cfg.RetryBase, RetryMax: cfg.RetryMax, SessionTTL: cfg.SessionTTL}
+	for _, o := range opts {
+		o(&set)
+	}
+	c := core.New(store, tasks, set, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	f := &fixture{ctx: ctx, store: store, core: c, tasks: tasks}
 	name := "一号单位"
 	if _, err := c.CreateUnit(ctx, core.UnitInput{Code: "U1", Name: &name}); err != nil {
