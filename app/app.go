@@ -66,7 +66,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, maxConns int
 	client := queue.NewClient(rdb, log)
 	c := core.New(store, client, core.Settings{Location: cfg.Location, Windows: windows, SessionTTL: cfg.SessionTTL,
 		RatingLinkTTL: cfg.RatingLinkTTL, PublicBaseURL: cfg.PublicBaseURL, RetentionYears: cfg.RetentionYears,
-		VisitWindow: cfg.RatingWindow, DeliveryTimeout: cfg.DeliveryTimeout, DeliveryMaxRetry: cfg.DeliveryMaxRetry,
+		RatingWindow: cfg.RatingWindow, DeliveryTimeout: cfg.DeliveryTimeout, DeliveryMaxRetry: cfg.DeliveryMaxRetry,
 		RetryBase: cfg.RetryBase, RetryMax: cfg.RetryMax}, log)
 	return &App{Config: cfg, Log: log, Store: store, Redis: rdb, Client: client, Core: c}, nil
 }
@@ -128,6 +128,6 @@ func (a *App) Worker(sender delivery.Sender) *queue.Worker {
 // API builds the HTTP application: the JSON API and the console's pages.
 func (a *App) API() *fiber.App {
 	pages := web.New(web.Deps{Core: a.Core, Config: a.Config, Log: a.Log})
-	return handlers.New(handlers.Deps{Core: a.Core, Config: a.Config, Redis: a.Redis,
+	return handlers.New(handlers.Deps{Core: a.Core, Store: a.Store, Config: a.Config, Redis: a.Redis,
 		Inspector: asynq.NewInspectorFromRedisClient(a.Redis), Log: a.Log, Mount: pages.Mount})
 }

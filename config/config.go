@@ -3,13 +3,15 @@ package config
 
 import (
 	"fmt"
+	"log/slog"
 	"os"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// Config is every setting of the service. API.md lists the variables.
+// Config is every setting of the service, each read from one HOTLINE_*
+// variable with its default below; the README lists them.
 type Config struct {
 	DatabaseURL     string
 	RedisURL        string
@@ -51,6 +53,24 @@ type Config struct {
 	SweepInterval time.Duration
 	// DeliveryTimeout bounds one attempt to send a message.
 	DeliveryTimeout time.Duration
+	// LogLevel is the least severe level logged (HOTLINE_LOG_LEVEL: debug,
+	// info, warn or error).
+	LogLevel slog.Level
+}
+
+// LogLevel reads HOTLINE_LOG_LEVEL (default info). The logger is built
+// before the rest of the configuration is read, so it reads this alone;
+// Load reports a bad value with the other settings.
+func LogLevel(getenv func(string) string) (slog.Level, error) {
+	v := strings.TrimSpace(getenv("HOTLINE_LOG_LEVEL"))
+	if v == "" {
+		return slog.LevelInfo, nil
+	}
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(v)); err != nil {
+		return slog.LevelInfo, fmt.Errorf("HOTLINE_LOG_LEVEL: want debug, info, warn or error, got %q", v)
+	}
+	return l, nil
 }
 
 // SMTP are the settings of the mail adapter (HOTLINE_SMTP_*).
@@ -147,6 +167,9 @@ func Load(getenv func(string) string) (Config, error) {
 		loc = time.UTC
 	}
 	c.Location = loc
+	if c.LogLevel, err = LogLevel(getenv); err != nil {
+		errs = append(errs, err.Error())
+	}
 	if c.WorkerConcurrency == 0 {
 		c.WorkerConcurrency = 1
 	}

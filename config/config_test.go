@@ -1,6 +1,7 @@
 package config
 
 import (
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -26,6 +27,24 @@ func TestLoad(t *testing.T) {
 	for _, name := range []string{"HOTLINE_PUBLIC_RATE_LIMIT", "HOTLINE_SESSION_TTL", "HOTLINE_TIMEZONE", "HOTLINE_SMTP_FROM"} {
 		if err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("error %v does not name %s", err, name)
+		}
+	}
+}
+
+func TestLogLevel(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want slog.Level
+		ok   bool
+	}{{"", slog.LevelInfo, true}, {"debug", slog.LevelDebug, true}, {"WARN", slog.LevelWarn, true}, {"error", slog.LevelError, true}, {"loud", slog.LevelInfo, false}} {
+		c, err := Load(func(k string) string {
+			if k == "HOTLINE_LOG_LEVEL" {
+				return tc.in
+			}
+			return ""
+		})
+		if (err == nil) != tc.ok || c.LogLevel != tc.want {
+			t.Errorf("HOTLINE_LOG_LEVEL=%q: level %v, err %v; want %v, ok %v", tc.in, c.LogLevel, err, tc.want, tc.ok)
 		}
 	}
 }

@@ -96,7 +96,7 @@ func (c *Core) RunDeadlineCheck(ctx context.Context, id int64, check DeadlineChe
 			return c.notifyUnit(ctx, q, as.UnitCode, false, it.ID, "accept_overdue",
 				fmt.Sprintf("%s 已超过签收时限,请尽快签收", it.TrackingCode))
 		case CheckClose:
-			if (st != domain.Replied && st != domain.Answered) || it.RepliedAt == nil || now.Before(it.RepliedAt.Add(c.set.VisitWindow)) {
+			if (st != domain.Replied && st != domain.Answered) || it.RepliedAt == nil || now.Before(it.RepliedAt.Add(c.set.RatingWindow)) {
 				return nil
 			}
 			it.ClosedAt = &now
@@ -116,7 +116,7 @@ func (c *Core) RunDeadlineCheck(ctx context.Context, id int64, check DeadlineChe
 // items it changed.
 func (c *Core) SweepDeadlines(ctx context.Context) (int, error) {
 	now := c.now()
-	due, err := c.store.Q().DueDeadlines(ctx, now, now.Add(-c.set.VisitWindow), 500)
+	due, err := c.store.Q().DueDeadlines(ctx, now, now.Add(-c.set.RatingWindow), 500)
 	if err != nil {
 		return 0, fmt.Errorf("find due deadlines: %w", err)
 	}

@@ -328,9 +328,6 @@ func (c *Core) PlatformItem(ctx context.Context, in PlatformInput) (ItemView, bo
 // routed. An item already stored under the same upstream id or idempotency
 // key is returned with created false.
 func (c *Core) createItem(ctx context.Context, it repo.Item, who actor) (repo.Item, bool, error) {
-	if claim := repo.IdemClaimFrom(ctx); claim != nil {
-		it.IdemScope, it.IdemKey = &claim.Scope, &claim.Key
-	}
 	if it.CategoryCode != nil {
 		path, err := c.store.Q().CategoryPath(ctx, *it.CategoryCode)
 		if err != nil {
@@ -360,26 +357,24 @@ func (c *Core) createItem(ctx context.Context, it repo.Item, who actor) (repo.It
 			if err != nil {
 				return err
 			}
-			repo.SetIdemResource(ctx, "item", stored.ID)
 			return event(ctx, q, stored.ReceivedAt, stored.ID, who, domain.ActCreate, "", domain.Status(stored.Status), "")
 		})
-		constraint, dup := repo.IsUniqueViolation(err)
 		switch {
 		case err == nil:
 			if stored.Status == string(domain.Received) {
 				c.tasks.RouteItem(stored.ID)
 			}
 			return stored, true, nil
-		case dup && constraint == "items_tracking_code_key" && attempt < 5:
+		case errors.Is(err, repo.ErrTrackingCodeTaken) && attempt < 5:
 			continue
-		case dup && constraint == "items_source_ref_key":
+		case errors.Is(err, repo.ErrSourceRefSeen):
 			existing, err := c.store.Q().ItemBySourceRef(ctx, it.Channel, *it.SourceRef)
 			return existing, false, err
-		case dup && constraint == "items_idem_key":
-			existing, err := c.store.Q().ItemByIdemKey(ctx, *it.IdemScope, *it.IdemKey)
+		case errors.Is(err, repo.ErrIdemKeyUsed):
+			existing, err := c.store.Q().ItemOfRequest(ctx)
 			return existing, false, err
 		default:
-			if _, fk := repo.IsForeignKeyViolation(err); fk {
+			if errors.Is(err, repo.ErrMissingReference) {
 				return repo.Item{}, false, domain.ValidationError{{Field: "category_code", Message: "no such category"}}
 			}
 			if errors.Is(err, repo.ErrIdempotencyTaken) {

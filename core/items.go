@@ -2,17 +2,15 @@ package core
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
-	"strconv"
 	"time"
 
 	"hotline/domain"
 	"hotline/repo"
 )
 
-// ItemView is an item as API.md shows it everywhere, the citizen masked or
-// hidden as the viewer's role requires.
+// ItemView is an item as the API shows it everywhere (lists, detail, action
+// answers), the citizen masked or hidden as the viewer's role requires.
 type ItemView struct {
 	ID              int64           `json:"id"`
 	TrackingCode    string          `json:"tracking_code"`
@@ -211,47 +209,6 @@ func (c *Core) itemDetail(ctx context.Context, q *repo.Q, v domain.Viewer, it re
 	return d, nil
 }
 
-// Page is a cursor position and a page size.
-type Page struct {
-	// After is the id the previous page ended at (0: the first page).
-	After int64
-	Limit int
-}
-
-// ParsePage reads ?limit= and ?cursor= (default 50, at most 500).
-func ParsePage(limit, cursor string) (Page, error) {
-	p := Page{Limit: 50}
-	var v domain.ValidationError
-	if limit != "" {
-		n, err := strconv.Atoi(limit)
-		if err != nil || n < 1 || n > 500 {
-			v.Add("limit", "a whole number from 1 to 500")
-		} else {
-			p.Limit = n
-		}
-	}
-	if cursor != "" {
-		b, err := base64.RawURLEncoding.DecodeString(cursor)
-		n, err2 := strconv.ParseInt(string(b), 10, 64)
-		if err != nil || err2 != nil || n <= 0 {
-			v.Add("cursor", "not a cursor from a previous page")
-		} else {
-			p.After = n
-		}
-	}
-	return p, v.Err()
-}
-
-// next returns the cursor of the following page when the query found more
-// rows than the page holds.
-func (p Page) next(found int, lastID func() int64) *string {
-	if found <= p.Limit {
-		return nil
-	}
-	s := base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(lastID(), 10)))
-	return &s
-}
-
 // ItemQuery is the filter of GET /items.
 type ItemQuery struct {
 	Status, UnitCode, Channel, Kind, CategoryCode, Q string
@@ -302,4 +259,41 @@ func (c *Core) ListItems(ctx context.Context, v domain.Viewer, f ItemQuery, page
 		out = out[:page.Limit]
 	}
 	return out, next, nil
+}
+
+// fillWork adds replies, extensions, ratings and deliveries to a detail.
+func (c *Core) fillWork(ctx context.Context, q *repo.Q, v domain.Viewer, it repo.Item, d *ItemDetail) error {
+	replies, err := q.ItemReplies(ctx, it.ID)
+	if err != nil {
+		return err
+	}
+	d.Replies = make([]ReplyView, len(replies))
+	for i, r := range replies {
+		d.Replies[i] = c.replyView(r)
+	}
+	exts, err := q.ItemExtensions(ctx, it.ID)
+	if err != nil {
+		return err
+	}
+	d.Extensions = make([]ExtensionView, len(exts))
+	for i, e := range exts {
+		d.Extensions[i] = c.extensionView(e)
+	}
+	ratings, err := q.ItemRatings(ctx, it.ID)
+	if err != nil {
+		return err
+	}
+	d.Ratings = make([]RatingView, len(ratings))
+	for i, r := range ratings {
+		d.Ratings[i] = c.ratingView(r)
+	}
+	dels, err := q.ItemDeliveries(ctx, it.ID)
+	if err != nil {
+		return err
+	}
+	d.Deliveries = make([]DeliveryView, len(dels))
+	for i, dl := range dels {
+		d.Deliveries[i] = c.deliveryView(v, it, dl)
+	}
+	return nil
 }

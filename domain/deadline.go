@@ -23,7 +23,8 @@ type SLAPolicy struct {
 	UrgentReplyWorkdays int     `json:"urgent_reply_workdays"` // working days to answer an urgent item
 }
 
-// DefaultPolicy is the policy DESIGN.md gives for a kind: sign for within 2
+// DefaultPolicy is the built-in policy for a kind (the migrations seed the
+// same values into sla_policies): sign for within 2
 // working hours; reply within 1 working day for a consultation, 5 for a
 // complaint or help request, 15 otherwise; urgent items within 30 minutes and 1
 // working day.

@@ -213,3 +213,42 @@ var (
 	ErrInvalidTransition = errors.New("transition not allowed") // 409
 	ErrGone              = errors.New("gone")                   // 410
 )
+
+// ReplyStatus is where a unit's reply stands.
+type ReplyStatus string
+
+// Reply statuses.
+const (
+	ReplyPending    ReplyStatus = "pending"    // a final reply waiting for the unit head
+	ReplyEffective  ReplyStatus = "effective"  // counts as written
+	ReplyApproved   ReplyStatus = "approved"   // counts, approved by the unit head
+	ReplySuperseded ReplyStatus = "superseded" // counted once; a later final reply replaced it
+	ReplyDiscarded  ReplyStatus = "discarded"  // never counted
+)
+
+// Counted reports whether a final reply in this status is (or was) the
+// item's answer: what the citizen was told.
+func (s ReplyStatus) Counted() bool {
+	return s == ReplyEffective || s == ReplyApproved || s == ReplySuperseded
+}
+
+// ExtensionStatus is where a request for more working days stands.
+type ExtensionStatus string
+
+// Extension statuses.
+const (
+	ExtensionPending   ExtensionStatus = "pending"
+	ExtensionApproved  ExtensionStatus = "approved"
+	ExtensionRejected  ExtensionStatus = "rejected"
+	ExtensionWithdrawn ExtensionStatus = "withdrawn" // the item left the unit before a decision
+)
+
+// DeliveryStatus is where an outbound message stands.
+type DeliveryStatus string
+
+// Delivery statuses.
+const (
+	DeliveryPending DeliveryStatus = "pending" // waiting for its next attempt
+	DeliverySent    DeliveryStatus = "sent"
+	DeliveryFailed  DeliveryStatus = "failed" // out of retries: an operator retries it by hand
+)

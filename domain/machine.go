@@ -39,7 +39,8 @@ const (
 	ActCreateRatingLnk Action = "rating_link"       // an operator makes a rating link
 )
 
-// Event is the name recorded on the timeline for the action, as API.md lists them.
+// Event is the name recorded on the timeline for the action (the "action" of
+// an event in the API).
 func (a Action) Event() string {
 	switch a {
 	case ActCreate:

@@ -5,8 +5,8 @@ import (
 	"time"
 )
 
-// The statistics formulas, in one place. DESIGN.md fixes the fields; the
-// choices below are the ones a report must be able to explain:
+// The statistics formulas, in one place. The fields are those of
+// domain.Figures; the choices below are the ones a report must be able to explain:
 //
 //   - Cohort: an item counts in the period its received_at falls in (in the
 //     department's zone), and its outcome is read as it stands now.

@@ -24,6 +24,7 @@ import (
 
 	"hotline/config"
 	"hotline/core"
+	"hotline/repo"
 )
 
 // BodyLimit is the largest request body accepted; larger ones get 413.
@@ -32,6 +33,7 @@ const BodyLimit = 1 << 20
 // Deps is what the API needs.
 type Deps struct {
 	Core      *core.Core
+	Store     *repo.Store // for the Idempotency-Key middleware and the operations endpoints only
 	Config    config.Config
 	Redis     redis.UniversalClient // may be nil: rate limits fall back to process memory
 	Inspector *asynq.Inspector      // may be nil: no queue metrics

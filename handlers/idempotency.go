@@ -50,7 +50,7 @@ func (a *api) idempotent(r route) fiber.Handler {
 		h.Write(c.Body())
 		hash := h.Sum(nil)
 		ctx := c.UserContext()
-		q := a.Core.Store().Q()
+		q := a.Store.Q()
 		// The handler runs at most once per request (Fiber's Next cannot be
 		// called twice). When a concurrent request with the key wins, this
 		// one waits for the winner's response and replays it.

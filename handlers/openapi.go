@@ -47,13 +47,13 @@ func fieldEnums(name string) []any {
 	var vals []string
 	switch name {
 	case "kind":
-		vals = []string{"consultation", "complaint", "suggestion", "help", "report", "praise"}
+		vals = names(domain.Kinds())
 	case "channel":
-		vals = []string{"hotline", "mailbox", "microblog", "platform"}
+		vals = names(domain.Channels())
 	case "status":
 		return nil // several resources have a status of their own
 	case "role":
-		vals = []string{"admin", "manager", "operator", "unit_head", "unit_staff"}
+		vals = names(domain.Roles())
 	case "satisfaction":
 		vals = []string{"satisfied", "basically_satisfied", "dissatisfied"}
 	case "method":

@@ -92,7 +92,7 @@ func (o *opsCollector) Collect(ch chan<- prometheus.Metric) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if time.Since(o.countsAt) > 30*time.Second {
-		if counts, err := o.a.Core.Store().Q().CountItemsByStatus(ctx); err == nil {
+		if counts, err := o.a.Store.Q().CountItemsByStatus(ctx); err == nil {
 			o.counts, o.countsAt = counts, time.Now()
 		}
 	}
@@ -147,7 +147,7 @@ func (a *api) readyz(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
 	pg, rd := "up", "up"
-	if err := a.Core.Store().Ping(ctx); err != nil {
+	if err := a.Store.Ping(ctx); err != nil {
 		pg = "down"
 	}
 	if a.Redis == nil {

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"fmt"
+
 	"github.com/gofiber/fiber/v2"
 
 	"hotline/core"
@@ -65,7 +67,7 @@ func actionRoles(acts ...domain.Action) []domain.Role {
 
 func pageParams(extra ...param) []param {
 	return append([]param{
-		{name: "limit", typ: "integer", desc: "page size, 1 to 500 (default 50)"},
+		{name: "limit", typ: "integer", desc: fmt.Sprintf("page size, 1 to %d (default %d)", core.MaxPageSize, core.DefaultPageSize)},
 		{name: "cursor", typ: "string", desc: "next_cursor of the previous page"},
 	}, extra...)
 }
@@ -75,8 +77,8 @@ func statsParams(extra ...param) []param {
 		{name: "from", typ: "string", desc: "first day (YYYY-MM-DD, Asia/Shanghai), default 1 January of this year"},
 		{name: "to", typ: "string", desc: "day after the last (exclusive), default tomorrow"},
 		{name: "unit_code", typ: "string", desc: "only this primary unit"},
-		{name: "channel", typ: "string", desc: "only this channel", enum: []string{"hotline", "mailbox", "microblog", "platform"}},
-		{name: "kind", typ: "string", desc: "only this kind", enum: []string{"consultation", "complaint", "suggestion", "help", "report", "praise"}},
+		{name: "channel", typ: "string", desc: "only this channel", enum: names(domain.Channels())},
+		{name: "kind", typ: "string", desc: "only this kind", enum: names(domain.Kinds())},
 		{name: "category_code", typ: "string", desc: "only this category"},
 	}, extra...)
 }
@@ -147,8 +149,8 @@ func (a *api) routes() []route {
 			query: pageParams(
 				param{name: "status", typ: "string", desc: "status", enum: statusNames()},
 				param{name: "unit_code", typ: "string", desc: "primary or co-handling unit"},
-				param{name: "channel", typ: "string", desc: "channel", enum: []string{"hotline", "mailbox", "microblog", "platform"}},
-				param{name: "kind", typ: "string", desc: "kind", enum: []string{"consultation", "complaint", "suggestion", "help", "report", "praise"}},
+				param{name: "channel", typ: "string", desc: "channel", enum: names(domain.Channels())},
+				param{name: "kind", typ: "string", desc: "kind", enum: names(domain.Kinds())},
 				param{name: "category_code", typ: "string", desc: "category"},
 				param{name: "overdue", typ: "boolean", desc: "only overdue (true) or not overdue (false) items"},
 				param{name: "visit_due", typ: "boolean", desc: "answered items whose return visit is due and not yet made"},
@@ -238,10 +240,13 @@ func (a *api) routes() []route {
 	}
 }
 
-func statusNames() []string {
-	out := []string{}
-	for _, s := range domain.Statuses() {
-		out = append(out, string(s))
+func statusNames() []string { return names(domain.Statuses()) }
+
+// names are the values of one of domain's enums, for the OpenAPI document.
+func names[T ~string](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
 	}
 	return out
 }

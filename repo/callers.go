@@ -8,7 +8,7 @@ import "context"
 // which that unit is the primary or a co-handling unit.
 func (q *Q) CallerItems(ctx context.Context, phone, scopeUnit string, limit int) ([]Item, error) {
 	var out []Item
-	err := sqlxSelect(ctx, q, &out, `SELECT `+itemCols+` FROM items
+	err := sqlxSelect(ctx, q, "caller items", &out, `SELECT `+itemCols+` FROM items
 		WHERE citizen_phone = $1 AND citizen_phone <> ''
 			AND ($2 = '' OR primary_unit_code = $2 OR co_unit_codes @> ARRAY[$2]::text[])
 		ORDER BY received_at DESC, id DESC LIMIT $3`, phone, scopeUnit, limit)
@@ -18,7 +18,7 @@ func (q *Q) CallerItems(ctx context.Context, phone, scopeUnit string, limit int)
 // CountCallerItems counts a caller's items (the history heading says how many).
 func (q *Q) CountCallerItems(ctx context.Context, phone, scopeUnit string) (int64, error) {
 	var n int64
-	err := sqlxGet(ctx, q, &n, `SELECT count(*) FROM items WHERE citizen_phone = $1 AND citizen_phone <> ''
+	err := sqlxGet(ctx, q, "count caller items", &n, `SELECT count(*) FROM items WHERE citizen_phone = $1 AND citizen_phone <> ''
 		AND ($2 = '' OR primary_unit_code = $2 OR co_unit_codes @> ARRAY[$2]::text[])`, phone, scopeUnit)
 	return n, err
 }

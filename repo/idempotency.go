@@ -5,15 +5,21 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // ErrIdempotencyTaken means another request already used the idempotency key;
 // the caller replays that request's response instead.
 var ErrIdempotencyTaken = errors.New("idempotency key already used")
 
-// IdemClaim is a request's Idempotency-Key, carried in its context. The first
-// transaction that names a resource records the key together with its own
-// writes (see Store.Tx).
+// IdemClaim is a request's Idempotency-Key, put in the request's context by
+// the HTTP middleware and read by the store alone: the methods that create a
+// resource a client may retry (InsertItem, InsertReply, InsertExtension,
+// InsertRating, CreateRule) name it on the claim, Store.Tx records the key
+// in the same transaction as that resource, and LockItem refuses a request
+// whose key a concurrent first attempt recorded meanwhile. Core never sees
+// the claim.
 type IdemClaim struct {
 	Scope        string
 	Key          string
@@ -33,21 +39,59 @@ func WithIdemClaim(ctx context.Context, c *IdemClaim) context.Context {
 	return context.WithValue(ctx, idemCtxKey{}, c)
 }
 
-// IdemClaimFrom returns the claim attached to ctx, or nil.
-func IdemClaimFrom(ctx context.Context) *IdemClaim { return idemClaimFrom(ctx) }
-
 func idemClaimFrom(ctx context.Context) *IdemClaim {
 	c, _ := ctx.Value(idemCtxKey{}).(*IdemClaim)
 	return c
 }
 
-// SetIdemResource names the resource a request creates, so that its key is
-// recorded in the transaction that creates it. Without a claim in ctx it does
-// nothing.
-func SetIdemResource(ctx context.Context, kind string, id int64) {
+// created names the resource a request created in q's transaction, so that
+// Store.Tx records the request's key with it. Outside a transaction, or
+// without a claim in ctx, it does nothing.
+func (q *Q) created(ctx context.Context, kind string, id int64) {
+	if _, inTx := q.x.(*sqlx.Tx); !inTx {
+		return
+	}
 	if c := idemClaimFrom(ctx); c != nil && !c.claimed {
 		c.ResourceKind, c.ResourceID = kind, id
 	}
+}
+
+// keyFree fails with ErrIdempotencyTaken when the request in ctx carries a
+// key that another request recorded since this one started: a retry that
+// waited on a row lock for its first attempt then replays the first answer
+// instead of acting twice (or answering 409).
+func (q *Q) keyFree(ctx context.Context) error {
+	c := idemClaimFrom(ctx)
+	if c == nil || c.claimed {
+		return nil
+	}
+	_, err := q.GetIdempotency(ctx, c.Scope, c.Key)
+	switch {
+	case err == nil:
+		return ErrIdempotencyTaken
+	case errors.Is(err, ErrNotFound):
+		return nil
+	}
+	return err
+}
+
+// ItemOfRequest finds the item created under the Idempotency-Key of the
+// request in ctx (after InsertItem failed with ErrIdemKeyUsed).
+func (q *Q) ItemOfRequest(ctx context.Context) (Item, error) {
+	c := idemClaimFrom(ctx)
+	if c == nil {
+		return Item{}, fmt.Errorf("item of request: no idempotency key: %w", ErrNotFound)
+	}
+	return q.ItemByIdemKey(ctx, c.Scope, c.Key)
+}
+
+// withRequestKey stamps an item with the Idempotency-Key of the request in
+// ctx, so that a retry after a lost response finds it.
+func withRequestKey(ctx context.Context, it Item) Item {
+	if c := idemClaimFrom(ctx); c != nil && it.IdemKey == nil {
+		it.IdemScope, it.IdemKey = &c.Scope, &c.Key
+	}
+	return it
 }
 
 // IdemRecord is a stored key and, once the request finished, its response.
@@ -79,7 +123,7 @@ func (q *Q) claimIdempotency(ctx context.Context, c *IdemClaim) error {
 // GetIdempotency reads a stored key.
 func (q *Q) GetIdempotency(ctx context.Context, scope, key string) (IdemRecord, error) {
 	var r IdemRecord
-	err := sqlxGet(ctx, q, &r, `SELECT scope, key, request_hash, resource_kind, resource_id, status_code,
+	err := sqlxGet(ctx, q, "get idempotency", &r, `SELECT scope, key, request_hash, resource_kind, resource_id, status_code,
 		content_type, response_body, created_at FROM idempotency_keys WHERE scope = $1 AND key = $2`, scope, key)
 	return r, err
 }

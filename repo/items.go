@@ -70,8 +70,9 @@ const itemCols = `id, tracking_code, secret_hash, channel, kind, category_code, 
 
 // InsertItem stores a new item and returns it as stored.
 func (q *Q) InsertItem(ctx context.Context, it Item) (Item, error) {
+	it = withRequestKey(ctx, it)
 	var out Item
-	err := sqlxGet(ctx, q, &out, `INSERT INTO items (tracking_code, secret_hash, channel, kind, category_code, title,
+	err := sqlxGet(ctx, q, "insert item", &out, `INSERT INTO items (tracking_code, secret_hash, channel, kind, category_code, title,
 			content, status, urgent, confidential, citizen_name, citizen_phone, citizen_email, author_id, region,
 			source_ref, source_url, upstream_due_at, publish_consent, answer, received_at, replied_at, created_by,
 			idem_scope, idem_key, posted_at, visit_due_at)
@@ -82,7 +83,11 @@ func (q *Q) InsertItem(ctx context.Context, it Item) (Item, error) {
 		it.Urgent, it.Confidential, it.CitizenName, it.CitizenPhone, it.CitizenEmail, it.AuthorID, it.Region,
 		it.SourceRef, it.SourceURL, it.UpstreamDueAt, it.PublishConsent, it.Answer, it.ReceivedAt, it.RepliedAt,
 		it.CreatedBy, it.IdemScope, it.IdemKey, it.PostedAt, it.VisitDueAt)
-	return out, err
+	if err != nil {
+		return Item{}, err
+	}
+	q.created(ctx, "item", out.ID)
+	return out, nil
 }
 
 // SaveItem writes every field an action may change.
@@ -107,7 +112,7 @@ func (q *Q) SaveItem(ctx context.Context, it Item) error {
 // GetItem reads one item.
 func (q *Q) GetItem(ctx context.Context, id int64) (Item, error) {
 	var it Item
-	err := sqlxGet(ctx, q, &it, `SELECT `+itemCols+` FROM items WHERE id = $1`, id)
+	err := sqlxGet(ctx, q, "get item", &it, `SELECT `+itemCols+` FROM items WHERE id = $1`, id)
 	return it, err
 }
 
@@ -115,28 +120,30 @@ func (q *Q) GetItem(ctx context.Context, id int64) (Item, error) {
 // that concurrent actions on the same item run one after the other.
 func (q *Q) LockItem(ctx context.Context, id int64) (Item, error) {
 	var it Item
-	err := sqlxGet(ctx, q, &it, `SELECT `+itemCols+` FROM items WHERE id = $1 FOR UPDATE`, id)
-	return it, err
+	if err := sqlxGet(ctx, q, "lock item", &it, `SELECT `+itemCols+` FROM items WHERE id = $1 FOR UPDATE`, id); err != nil {
+		return Item{}, err
+	}
+	return it, q.keyFree(ctx)
 }
 
 // ItemBySourceRef finds a microblog or platform item by its upstream id.
 func (q *Q) ItemBySourceRef(ctx context.Context, channel, ref string) (Item, error) {
 	var it Item
-	err := sqlxGet(ctx, q, &it, `SELECT `+itemCols+` FROM items WHERE channel = $1 AND source_ref = $2`, channel, ref)
+	err := sqlxGet(ctx, q, "read item by source ref", &it, `SELECT `+itemCols+` FROM items WHERE channel = $1 AND source_ref = $2`, channel, ref)
 	return it, err
 }
 
 // ItemByIdemKey finds the item a request with this idempotency key created.
 func (q *Q) ItemByIdemKey(ctx context.Context, scope, key string) (Item, error) {
 	var it Item
-	err := sqlxGet(ctx, q, &it, `SELECT `+itemCols+` FROM items WHERE idem_scope = $1 AND idem_key = $2`, scope, key)
+	err := sqlxGet(ctx, q, "read item by idem key", &it, `SELECT `+itemCols+` FROM items WHERE idem_scope = $1 AND idem_key = $2`, scope, key)
 	return it, err
 }
 
 // ItemByTrackingCode finds an item by the code given to the citizen.
 func (q *Q) ItemByTrackingCode(ctx context.Context, code string) (Item, error) {
 	var it Item
-	err := sqlxGet(ctx, q, &it, `SELECT `+itemCols+` FROM items WHERE tracking_code = $1`, code)
+	err := sqlxGet(ctx, q, "read item by tracking code", &it, `SELECT `+itemCols+` FROM items WHERE tracking_code = $1`, code)
 	return it, err
 }
 
@@ -219,7 +226,7 @@ func (q *Q) ListItems(ctx context.Context, f ItemFilter) ([]Item, error) {
 	}
 	query += " ORDER BY id DESC LIMIT " + arg(f.Limit)
 	var out []Item
-	err := sqlxSelect(ctx, q, &out, query, args...)
+	err := sqlxSelect(ctx, q, "list items", &out, query, args...)
 	return out, err
 }
 
@@ -237,7 +244,7 @@ type WaitingItem struct {
 // `before`, oldest first: the reconciler's view of lost work.
 func (q *Q) ItemsInStatus(ctx context.Context, status string, before time.Time, limit int) ([]WaitingItem, error) {
 	var out []WaitingItem
-	err := sqlxSelect(ctx, q, &out, `SELECT id, updated_at FROM items WHERE status = $1 AND updated_at < $2
+	err := sqlxSelect(ctx, q, "read items in status", &out, `SELECT id, updated_at FROM items WHERE status = $1 AND updated_at < $2
 		ORDER BY id LIMIT $3`, status, before, limit)
 	return out, err
 }
@@ -261,102 +268,10 @@ func (q *Q) CountItemsByStatus(ctx context.Context) (map[string]int64, error) {
 	return out, rows.Err()
 }
 
-// Assignment is a row of assignments.
-type Assignment struct {
-	ID           int64      `db:"id"`
-	ItemID       int64      `db:"item_id"`
-	UnitCode     string     `db:"unit_code"`
-	Role         string     `db:"role"`
-	Status       string     `db:"status"`
-	AssignedAt   time.Time  `db:"assigned_at"`
-	AcceptDueAt  *time.Time `db:"accept_due_at"`
-	AcceptedAt   *time.Time `db:"accepted_at"`
-	AcceptLate   bool       `db:"accept_late"`
-	ReturnedAt   *time.Time `db:"returned_at"`
-	ReturnReason string     `db:"return_reason"`
-}
-
-const assignmentCols = `id, item_id, unit_code, role, status, assigned_at, accept_due_at, accepted_at, accept_late,
-	returned_at, return_reason`
-
-// InsertAssignment gives an item to a unit.
-func (q *Q) InsertAssignment(ctx context.Context, a Assignment) (Assignment, error) {
-	var out Assignment
-	err := sqlxGet(ctx, q, &out, `INSERT INTO assignments (item_id, unit_code, role, status, assigned_at, accept_due_at)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING `+assignmentCols,
-		a.ItemID, a.UnitCode, a.Role, a.Status, a.AssignedAt, a.AcceptDueAt)
-	return out, err
-}
-
-// SaveAssignment writes an assignment's changing fields.
-func (q *Q) SaveAssignment(ctx context.Context, a Assignment) error {
-	_, err := q.x.ExecContext(ctx, `UPDATE assignments SET status = $2, accept_due_at = $3, accepted_at = $4,
-		accept_late = $5, returned_at = $6, return_reason = $7 WHERE id = $1`,
-		a.ID, a.Status, a.AcceptDueAt, a.AcceptedAt, a.AcceptLate, a.ReturnedAt, a.ReturnReason)
-	if err != nil {
-		return fmt.Errorf("save assignment %d: %w", a.ID, err)
-	}
-	return nil
-}
-
-// WithdrawAssignments ends every live assignment of an item (re-dispatch,
-// merge).
-func (q *Q) WithdrawAssignments(ctx context.Context, itemID int64) error {
-	_, err := q.x.ExecContext(ctx, `UPDATE assignments SET status = 'withdrawn'
-		WHERE item_id = $1 AND status NOT IN ('returned', 'withdrawn')`, itemID)
-	if err != nil {
-		return fmt.Errorf("withdraw assignments of item %d: %w", itemID, err)
-	}
-	return nil
-}
-
-// ItemAssignments lists an item's assignments, oldest first.
-func (q *Q) ItemAssignments(ctx context.Context, itemID int64) ([]Assignment, error) {
-	var out []Assignment
-	err := sqlxSelect(ctx, q, &out, `SELECT `+assignmentCols+` FROM assignments WHERE item_id = $1 ORDER BY id`, itemID)
-	return out, err
-}
-
-// Event is a row of the item timeline.
-type Event struct {
-	ID         int64     `db:"id"`
-	ItemID     int64     `db:"item_id"`
-	At         time.Time `db:"at"`
-	ActorID    *int64    `db:"actor_id"`
-	Actor      string    `db:"actor"`
-	Action     string    `db:"action"`
-	FromStatus *string   `db:"from_status"`
-	ToStatus   *string   `db:"to_status"`
-	Note       string    `db:"note"`
-	UnitCode   *string   `db:"unit_code"`
-}
-
-// AppendEvent adds an event to an item's timeline and marks the item's
-// statistics for recomputation, in one statement.
-func (q *Q) AppendEvent(ctx context.Context, e Event) error {
-	_, err := q.x.ExecContext(ctx, `WITH e AS (
-			INSERT INTO events (item_id, at, actor_id, actor, action, from_status, to_status, note, unit_code)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING item_id)
-		INSERT INTO stats_dirty (item_id) SELECT item_id FROM e`,
-		e.ItemID, e.At, e.ActorID, e.Actor, e.Action, e.FromStatus, e.ToStatus, e.Note, e.UnitCode)
-	if err != nil {
-		return fmt.Errorf("append event %s to item %d: %w", e.Action, e.ItemID, err)
-	}
-	return nil
-}
-
-// ItemEvents lists an item's timeline, oldest first.
-func (q *Q) ItemEvents(ctx context.Context, itemID int64) ([]Event, error) {
-	var out []Event
-	err := sqlxSelect(ctx, q, &out, `SELECT id, item_id, at, actor_id, actor, action, from_status, to_status, note,
-		unit_code FROM events WHERE item_id = $1 ORDER BY id`, itemID)
-	return out, err
-}
-
 // ItemsMergedInto lists the items merged into an item.
 func (q *Q) ItemsMergedInto(ctx context.Context, id int64) ([]Item, error) {
 	var out []Item
-	err := sqlxSelect(ctx, q, &out, `SELECT `+itemCols+` FROM items WHERE merged_into_id = $1 ORDER BY id`, id)
+	err := sqlxSelect(ctx, q, "read items merged into", &out, `SELECT `+itemCols+` FROM items WHERE merged_into_id = $1 ORDER BY id`, id)
 	return out, err
 }
 
@@ -364,7 +279,7 @@ func (q *Q) ItemsMergedInto(ctx context.Context, id int64) ([]Item, error) {
 // their ids.
 func (q *Q) RepointMerged(ctx context.Context, from, to int64) ([]int64, error) {
 	var ids []int64
-	err := sqlxSelect(ctx, q, &ids, `UPDATE items SET merged_into_id = $2, updated_at = now()
+	err := sqlxSelect(ctx, q, "repoint merged", &ids, `UPDATE items SET merged_into_id = $2, updated_at = now()
 		WHERE merged_into_id = $1 RETURNING id`, from, to)
 	return ids, err
 }
@@ -372,7 +287,7 @@ func (q *Q) RepointMerged(ctx context.Context, from, to int64) ([]int64, error) 
 // PublishedItems lists published letters, newest first, before the cursor id.
 func (q *Q) PublishedItems(ctx context.Context, beforeID int64, limit int) ([]Item, error) {
 	var out []Item
-	err := sqlxSelect(ctx, q, &out, `SELECT `+itemCols+` FROM items WHERE published_at IS NOT NULL
+	err := sqlxSelect(ctx, q, "read published items", &out, `SELECT `+itemCols+` FROM items WHERE published_at IS NOT NULL
 		AND ($1 = 0 OR id < $1) ORDER BY id DESC LIMIT $2`, beforeID, limit)
 	return out, err
 }
@@ -391,7 +306,7 @@ type SimilarItem struct {
 func (q *Q) SimilarItems(ctx context.Context, it Item, window time.Duration, threshold float64, limit int) ([]SimilarItem, error) {
 	var out []SimilarItem
 	text := it.Title + " " + it.Content
-	err := sqlxSelect(ctx, q, &out, `WITH candidates AS (
+	err := sqlxSelect(ctx, q, "read similar items", &out, `WITH candidates AS (
 			SELECT id FROM items WHERE $2 <> '' AND citizen_phone = $2
 				AND received_at BETWEEN $5::timestamptz - $6 * interval '1 second' AND $5::timestamptz + $6 * interval '1 second'
 			UNION
@@ -419,7 +334,7 @@ func (q *Q) SimilarItems(ctx context.Context, it Item, window time.Duration, thr
 // each; it returns how many items it changed.
 func (q *Q) AnonymiseClosed(ctx context.Context, before time.Time, limit int) (int64, error) {
 	var n int64
-	err := sqlxGet(ctx, q, &n, `WITH u AS (
+	err := sqlxGet(ctx, q, "anonymise closed", &n, `WITH u AS (
 			UPDATE items SET citizen_name = '', citizen_phone = '', citizen_email = '', author_id = '',
 				secret_hash = NULL, updated_at = now()
 			WHERE id IN (SELECT id FROM items WHERE status = 'closed' AND closed_at < $1
@@ -433,4 +348,22 @@ func (q *Q) AnonymiseClosed(ctx context.Context, before time.Time, limit int) (i
 		return 0, fmt.Errorf("anonymise items: %w", err)
 	}
 	return n, nil
+}
+
+// SetPublishedText stores the scrubbed text a published letter shows.
+func (q *Q) SetPublishedText(ctx context.Context, itemID int64, title, content string) error {
+	_, err := q.x.ExecContext(ctx, `UPDATE items SET published_title = $2, published_content = $3 WHERE id = $1`, itemID, title, content)
+	if err != nil {
+		return fmt.Errorf("store published letter: %w", err)
+	}
+	return nil
+}
+
+// SetItemSecret replaces the hash of an item's tracking secret.
+func (q *Q) SetItemSecret(ctx context.Context, itemID int64, hash []byte) error {
+	_, err := q.x.ExecContext(ctx, `UPDATE items SET secret_hash = $2 WHERE id = $1`, itemID, hash)
+	if err != nil {
+		return fmt.Errorf("set item secret: %w", err)
+	}
+	return nil
 }

@@ -9,7 +9,7 @@ import (
 // waiting; it reports whether the lock was free.
 func (q *Q) TryXactLock(ctx context.Context, name string) (bool, error) {
 	var ok bool
-	if err := sqlxGet(ctx, q, &ok, `SELECT pg_try_advisory_xact_lock(hashtext($1))`, name); err != nil {
+	if err := sqlxGet(ctx, q, "try lock", &ok, `SELECT pg_try_advisory_xact_lock(hashtext($1))`, name); err != nil {
 		return false, fmt.Errorf("advisory lock %s: %w", name, err)
 	}
 	return ok, nil

@@ -13,7 +13,7 @@ func (q *Q) ItemsByIDs(ctx context.Context, ids []int64) ([]Item, error) {
 	if len(ids) == 0 {
 		return out, nil
 	}
-	err := sqlxSelect(ctx, q, &out, `SELECT `+itemCols+` FROM items WHERE id = ANY($1)`, pq.Array(ids))
+	err := sqlxSelect(ctx, q, "items by ids", &out, `SELECT `+itemCols+` FROM items WHERE id = ANY($1)`, pq.Array(ids))
 	return out, err
 }
 
@@ -21,7 +21,7 @@ func (q *Q) ItemsByIDs(ctx context.Context, ids []int64) ([]Item, error) {
 // units, oldest first, after the cursor.
 func (q *Q) PendingDispatch(ctx context.Context, afterID int64, limit int) ([]Item, error) {
 	var out []Item
-	err := sqlxSelect(ctx, q, &out, `SELECT `+itemCols+` FROM items WHERE status = 'pending_dispatch' AND id > $1
+	err := sqlxSelect(ctx, q, "pending dispatch", &out, `SELECT `+itemCols+` FROM items WHERE status = 'pending_dispatch' AND id > $1
 		ORDER BY id LIMIT $2`, afterID, limit)
 	return out, err
 }
@@ -29,7 +29,7 @@ func (q *Q) PendingDispatch(ctx context.Context, afterID int64, limit int) ([]It
 // CountPendingDispatch counts the items waiting for dispatch.
 func (q *Q) CountPendingDispatch(ctx context.Context) (int64, error) {
 	var n int64
-	err := sqlxGet(ctx, q, &n, `SELECT count(*) FROM items WHERE status = 'pending_dispatch'`)
+	err := sqlxGet(ctx, q, "count pending dispatch", &n, `SELECT count(*) FROM items WHERE status = 'pending_dispatch'`)
 	return n, err
 }
 
@@ -58,7 +58,7 @@ type InboxItem struct {
 // It reads the unit's live assignments through assignments_open_unit_idx.
 func (q *Q) Inbox(ctx context.Context, f InboxFilter) ([]InboxItem, error) {
 	var out []InboxItem
-	err := sqlxSelect(ctx, q, &out, `SELECT `+itemCols+`, a.stage, a.unit_role FROM items
+	err := sqlxSelect(ctx, q, "inbox", &out, `SELECT `+itemCols+`, a.stage, a.unit_role FROM items
 		JOIN (SELECT item_id AS a_item, status AS stage, role AS unit_role FROM assignments
 			WHERE unit_code = $1 AND status IN ('assigned', 'accepted')) a ON a.a_item = items.id
 		WHERE status IN ('dispatched', 'accepted')
@@ -81,7 +81,7 @@ type InboxCounts struct {
 // before soon and is not overdue yet.
 func (q *Q) CountInbox(ctx context.Context, unit string, soon time.Time) (InboxCounts, error) {
 	var c InboxCounts
-	err := sqlxGet(ctx, q, &c, `SELECT count(*) FILTER (WHERE a.stage = 'assigned') AS to_accept,
+	err := sqlxGet(ctx, q, "count inbox", &c, `SELECT count(*) FILTER (WHERE a.stage = 'assigned') AS to_accept,
 			count(*) FILTER (WHERE a.stage = 'accepted') AS working,
 			count(*) FILTER (WHERE overdue) AS overdue,
 			count(*) FILTER (WHERE NOT overdue AND due_at < $2) AS due_soon,
@@ -104,7 +104,7 @@ type VisitItem struct {
 // ones — the earliest visit due time first, through items_visit_due_idx.
 func (q *Q) VisitQueue(ctx context.Context, limit int) ([]VisitItem, error) {
 	var out []VisitItem
-	err := sqlxSelect(ctx, q, &out, `SELECT `+itemCols+`, r.satisfaction AS last_satisfaction FROM items
+	err := sqlxSelect(ctx, q, "visit queue", &out, `SELECT `+itemCols+`, r.satisfaction AS last_satisfaction FROM items
 		LEFT JOIN LATERAL (SELECT satisfaction FROM ratings WHERE ratings.item_id = items.id
 			AND ratings.created_at >= coalesce(items.replied_at, items.received_at)
 			ORDER BY ratings.created_at DESC, ratings.id DESC LIMIT 1) r ON true
@@ -118,7 +118,7 @@ func (q *Q) VisitQueue(ctx context.Context, limit int) ([]VisitItem, error) {
 // first.
 func (q *Q) FailedDeliveries(ctx context.Context, limit int) ([]Delivery, error) {
 	var out []Delivery
-	err := sqlxSelect(ctx, q, &out, `SELECT `+deliveryCols+` FROM deliveries WHERE status = 'failed'
+	err := sqlxSelect(ctx, q, "failed deliveries", &out, `SELECT `+deliveryCols+` FROM deliveries WHERE status = 'failed'
 		ORDER BY id DESC LIMIT $1`, limit)
 	return out, err
 }

@@ -162,7 +162,7 @@ const outcomeSelect = `SELECT i.id, i.received_at, coalesce(i.primary_unit_code,
 // take disjoint sets.
 func (q *Q) ClaimDirty(ctx context.Context, limit int) ([]int64, error) {
 	var out []int64
-	err := sqlxSelect(ctx, q, &out, `WITH d AS (DELETE FROM stats_dirty WHERE id IN (
+	err := sqlxSelect(ctx, q, "read claim dirty", &out, `WITH d AS (DELETE FROM stats_dirty WHERE id IN (
 			SELECT id FROM stats_dirty ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING item_id)
 		SELECT DISTINCT item_id FROM d ORDER BY item_id`, limit)
 	return out, err
@@ -171,14 +171,14 @@ func (q *Q) ClaimDirty(ctx context.Context, limit int) ([]int64, error) {
 // CountDirty counts the changed items waiting for the roll-up.
 func (q *Q) CountDirty(ctx context.Context) (int64, error) {
 	var n int64
-	err := sqlxGet(ctx, q, &n, `SELECT count(DISTINCT item_id) FROM stats_dirty`)
+	err := sqlxGet(ctx, q, "count dirty", &n, `SELECT count(DISTINCT item_id) FROM stats_dirty`)
 	return n, err
 }
 
 // Outcomes reads the statistics view of some items.
 func (q *Q) Outcomes(ctx context.Context, ids []int64) ([]OutcomeRow, error) {
 	var out []OutcomeRow
-	err := sqlxSelect(ctx, q, &out, outcomeSelect+` FROM items i
+	err := sqlxSelect(ctx, q, "read outcomes", &out, outcomeSelect+` FROM items i
 		LEFT JOIN LATERAL (SELECT satisfaction, stars, resolved FROM ratings WHERE item_id = i.id
 			ORDER BY created_at DESC, id DESC LIMIT 1) r ON true
 		WHERE i.id = ANY($1)`, pq.Array(ids))
@@ -435,13 +435,13 @@ func (q *Q) QueryCube(ctx context.Context, cq CubeQuery) ([]CubeRow, error) {
 // range joins only its own ratings.
 func (s *Store) StreamOutcomes(ctx context.Context, fn func(OutcomeRow) error) error {
 	var maxID int64
-	if err := sqlxGet(ctx, s.Q(), &maxID, `SELECT coalesce(max(id), 0) FROM items`); err != nil {
+	if err := sqlxGet(ctx, s.Q(), "read stream outcomes", &maxID, `SELECT coalesce(max(id), 0) FROM items`); err != nil {
 		return err
 	}
 	const span = 50000
 	for lo := int64(0); lo < maxID; lo += span {
 		var batch []OutcomeRow
-		err := sqlxSelect(ctx, s.Q(), &batch, outcomeSelect+` FROM items i
+		err := sqlxSelect(ctx, s.Q(), "read stream outcomes", &batch, outcomeSelect+` FROM items i
 			LEFT JOIN (SELECT DISTINCT ON (item_id) item_id, satisfaction, stars, resolved FROM ratings
 				WHERE item_id > $1 AND item_id <= $2 ORDER BY item_id, created_at DESC, id DESC) r ON r.item_id = i.id
 			WHERE i.id > $1 AND i.id <= $2 ORDER BY i.id`, lo, lo+span)

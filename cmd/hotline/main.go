@@ -80,10 +80,7 @@ const usage = `usage: hotline [all|serve|worker|migrate|stats verify|stats rebui
 // newLogger logs JSON to stderr through the masking handler, so that no
 // phone number, e-mail or ID number reaches a log line.
 func newLogger() *slog.Logger {
-	level := slog.LevelInfo
-	if os.Getenv("HOTLINE_LOG_LEVEL") == "debug" {
-		level = slog.LevelDebug
-	}
+	level, _ := config.LogLevel(os.Getenv) // a bad value is reported by config.FromEnv
 	return slog.New(privacy.NewHandler(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level})))
 }
 

@@ -1,0 +1,50 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"hotline/domain"
+	"hotline/repo"
+)
+
+// CategoryInput creates a category.
+type CategoryInput struct {
+	Code       string  `json:"code"`
+	Name       string  `json:"name"`
+	ParentCode *string `json:"parent_code"`
+}
+
+// ListCategories returns every category.
+func (c *Core) ListCategories(ctx context.Context) ([]repo.Category, error) {
+	return c.store.Q().ListCategories(ctx)
+}
+
+// CreateCategory adds a category.
+func (c *Core) CreateCategory(ctx context.Context, in CategoryInput) (repo.Category, error) {
+	var v domain.ValidationError
+	if !codePattern.MatchString(in.Code) {
+		v.Add("code", "required: 1 to 64 letters, digits, '_', '.' or '-'")
+	}
+	if n := strings.TrimSpace(in.Name); n == "" || utf8.RuneCountInString(n) > 100 {
+		v.Add("name", "required: 1 to 100 characters")
+	}
+	if err := v.Err(); err != nil {
+		return repo.Category{}, err
+	}
+	cat := repo.Category{Code: in.Code, Name: strings.TrimSpace(in.Name)}
+	if in.ParentCode != nil && *in.ParentCode != "" {
+		cat.ParentCode = in.ParentCode
+	}
+	out, err := c.store.Q().CreateCategory(ctx, cat)
+	if errors.Is(err, repo.ErrDuplicate) {
+		return repo.Category{}, fmt.Errorf("category %s exists: %w", in.Code, domain.ErrConflict)
+	}
+	if errors.Is(err, repo.ErrMissingReference) {
+		return repo.Category{}, domain.ValidationError{{Field: "parent_code", Message: "no such category"}}
+	}
+	return out, err
+}

@@ -1,0 +1,137 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"hotline/domain"
+	"hotline/repo"
+)
+
+// MergeInput names the item that survives a merge.
+type MergeInput struct {
+	IntoID int64 `json:"into_id"`
+}
+
+// Merge folds a duplicate into another item: the duplicate closes pointing at
+// the survivor, counts once in the statistics (as the survivor), and its
+// citizen is sent the survivor's answer (now if there is one, otherwise when
+// it comes).
+func (c *Core) Merge(ctx context.Context, v domain.Viewer, id int64, in MergeInput) (ItemView, error) {
+	if in.IntoID <= 0 {
+		return ItemView{}, domain.ValidationError{{Field: "into_id", Message: "required: the id of the item to keep"}}
+	}
+	if in.IntoID == id {
+		return ItemView{}, domain.ValidationError{{Field: "into_id", Message: "an item cannot be merged into itself"}}
+	}
+	if !domain.Allowed(v.Role, domain.ActMerge) {
+		return ItemView{}, fmt.Errorf("merge: %w", domain.ErrForbidden)
+	}
+	var out repo.Item
+	err := c.store.Tx(ctx, func(q *repo.Q) error {
+		// lock both rows in id order so that two opposite merges cannot deadlock
+		first, second := id, in.IntoID
+		if first > second {
+			first, second = second, first
+		}
+		a, err := c.visibleItem(ctx, q, v, first, true)
+		if err != nil {
+			return c.mergeNotFound(err, first, id)
+		}
+		b, err := c.visibleItem(ctx, q, v, second, true)
+		if err != nil {
+			return c.mergeNotFound(err, second, id)
+		}
+		it, into := a, b
+		if it.ID != id {
+			it, into = b, a
+		}
+		if into.MergedIntoID != nil {
+			return domain.ValidationError{{Field: "into_id", Message: fmt.Sprintf("item %d was itself merged into %d", into.ID, *into.MergedIntoID)}}
+		}
+		now := c.now()
+		it.MergedIntoID, it.ClosedAt = &into.ID, &now
+		if err := transition(ctx, q, now, &it, actorOf(v), domain.ActMerge, fmt.Sprintf("合并至 %s(#%d)", into.TrackingCode, into.ID)); err != nil {
+			return err
+		}
+		if err := q.WithdrawAssignments(ctx, it.ID); err != nil {
+			return err
+		}
+		// items merged into this one follow it, so that merges never chain
+		moved, err := q.RepointMerged(ctx, it.ID, into.ID)
+		if err != nil {
+			return err
+		}
+		for _, m := range moved {
+			if err := event(ctx, q, now, m, actorOf(v), domain.ActMerge, domain.Closed, domain.Closed,
+				fmt.Sprintf("随 #%d 合并至 %s(#%d)", it.ID, into.TrackingCode, into.ID)); err != nil {
+				return err
+			}
+		}
+		if err := q.SaveItem(ctx, it); err != nil {
+			return err
+		}
+		if err := event(ctx, q, now, into.ID, actorOf(v), domain.ActMerge, domain.Status(into.Status), domain.Status(into.Status),
+			fmt.Sprintf("合并了重复诉求 %s(#%d)", it.TrackingCode, it.ID)); err != nil {
+			return err
+		}
+		if into.Status == string(domain.Replied) || into.Status == string(domain.Closed) || into.Status == string(domain.Answered) {
+			answers, err := c.publicReplies(ctx, q, into)
+			if err != nil {
+				return err
+			}
+			if len(answers) > 0 {
+				if err := c.queueAnswer(ctx, q, it, into, 0, answers[len(answers)-1].Body, now); err != nil {
+					return err
+				}
+			}
+		}
+		out = it
+		return nil
+	})
+	if err != nil {
+		return ItemView{}, err
+	}
+	c.kickDeliveries(ctx, id)
+	return c.itemView(v, out), nil
+}
+
+func (c *Core) mergeNotFound(err error, which, id int64) error {
+	if which != id && errors.Is(err, domain.ErrNotFound) {
+		return domain.ValidationError{{Field: "into_id", Message: "no such item"}}
+	}
+	return err
+}
+
+// SimilarItem is a possible duplicate.
+type SimilarItem struct {
+	ItemView
+	Reason     string  `json:"reason"`
+	Similarity float64 `json:"similarity"`
+}
+
+// Similar lists possible duplicates of an item: the same phone number or
+// microblog author within 30 days, or similar text (trigram similarity).
+func (c *Core) Similar(ctx context.Context, v domain.Viewer, id int64) ([]SimilarItem, error) {
+	q := c.store.Q()
+	it, err := c.visibleItem(ctx, q, v, id, false)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.SimilarItems(ctx, it, 30*24*time.Hour, 0.3, 20)
+	if err != nil {
+		return nil, fmt.Errorf("find similar items: %w", err)
+	}
+	out := []SimilarItem{}
+	var shown []repo.Item
+	for _, r := range rows {
+		if !v.MaySee(strOr(r.PrimaryUnitCode), r.CoUnitCodes) {
+			continue
+		}
+		out = append(out, SimilarItem{ItemView: c.itemView(v, r.Item), Reason: r.Reason, Similarity: r.Similarity})
+		shown = append(shown, r.Item)
+	}
+	return out, c.auditPhones(ctx, v, shown)
+}

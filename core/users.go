@@ -1,0 +1,137 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+
+	"hotline/domain"
+	"hotline/repo"
+)
+
+// UserInput creates or changes a staff account.
+type UserInput struct {
+	Username *string `json:"username"`
+	Password *string `json:"password"`
+	Role     *string `json:"role"`
+	UnitCode *string `json:"unit_code"`
+	Active   *bool   `json:"active"`
+}
+
+var usernamePattern = regexp.MustCompile(`^[A-Za-z0-9_.@-]{3,64}$`)
+
+func (in UserInput) check(u *repo.User, creating bool) error {
+	var v domain.ValidationError
+	if in.Username != nil || creating {
+		if in.Username == nil || !usernamePattern.MatchString(*in.Username) {
+			v.Add("username", "required: 3 to 64 letters, digits or _ . @ -")
+		} else {
+			u.Username = *in.Username
+		}
+	}
+	if in.Password != nil || creating {
+		if in.Password == nil || len(*in.Password) < 8 || len(*in.Password) > 72 {
+			v.Add("password", "required: 8 to 72 characters")
+		}
+	}
+	if in.Role != nil || creating {
+		if in.Role == nil || !domain.Role(*in.Role).Valid() {
+			v.Add("role", "one of admin, manager, operator, unit_head, unit_staff")
+		} else {
+			u.Role = *in.Role
+		}
+	}
+	if in.UnitCode != nil {
+		u.UnitCode = nilIfEmpty(*in.UnitCode)
+	}
+	if in.Active != nil {
+		u.Active = *in.Active
+	}
+	if domain.Role(u.Role).Valid() {
+		if domain.Role(u.Role).IsUnitRole() && u.UnitCode == nil {
+			v.Add("unit_code", "required for unit roles")
+		}
+		if !domain.Role(u.Role).IsUnitRole() && u.UnitCode != nil {
+			v.Add("unit_code", "only unit roles belong to a unit")
+		}
+	}
+	return v.Err()
+}
+
+// ListUsers returns users by id after the cursor.
+func (c *Core) ListUsers(ctx context.Context, page Page) ([]UserView, *string, error) {
+	rows, err := c.store.Q().ListUsers(ctx, page.After, page.Limit+1)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make([]UserView, 0, len(rows))
+	for _, u := range rows {
+		out = append(out, userView(u))
+	}
+	next := page.next(len(out), func() int64 { return out[page.Limit-1].ID })
+	if len(out) > page.Limit {
+		out = out[:page.Limit]
+	}
+	return out, next, nil
+}
+
+// CreateUser adds a staff account.
+func (c *Core) CreateUser(ctx context.Context, in UserInput) (UserView, error) {
+	u := repo.User{Active: true}
+	if err := in.check(&u, true); err != nil {
+		return UserView{}, err
+	}
+	hash, err := hashPassword(*in.Password)
+	if err != nil {
+		return UserView{}, err
+	}
+	u.PasswordHash = hash
+	out, err := c.store.Q().CreateUser(ctx, u)
+	if errors.Is(err, repo.ErrDuplicate) {
+		return UserView{}, fmt.Errorf("username %s is taken: %w", u.Username, domain.ErrConflict)
+	}
+	if errors.Is(err, repo.ErrMissingReference) {
+		return UserView{}, domain.ValidationError{{Field: "unit_code", Message: "no such unit"}}
+	}
+	if err != nil {
+		return UserView{}, fmt.Errorf("create user: %w", err)
+	}
+	return userView(out), nil
+}
+
+// UpdateUser changes an account; a new password, role, unit or deactivation
+// ends the account's sessions.
+func (c *Core) UpdateUser(ctx context.Context, id int64, in UserInput) (UserView, error) {
+	var out repo.User
+	err := c.store.Tx(ctx, func(q *repo.Q) error {
+		u, err := q.GetUser(ctx, id)
+		if err != nil {
+			return notFoundAs(err, "user")
+		}
+		before := u
+		if err := in.check(&u, false); err != nil {
+			return err
+		}
+		if in.Password != nil {
+			if u.PasswordHash, err = hashPassword(*in.Password); err != nil {
+				return err
+			}
+		}
+		out, err = q.UpdateUser(ctx, u)
+		if errors.Is(err, repo.ErrDuplicate) {
+			return fmt.Errorf("username %s is taken: %w", u.Username, domain.ErrConflict)
+		}
+		if errors.Is(err, repo.ErrMissingReference) {
+			return domain.ValidationError{{Field: "unit_code", Message: "no such unit"}}
+		}
+		if err != nil {
+			return fmt.Errorf("update user: %w", err)
+		}
+		if in.Password != nil || before.Role != u.Role || strOr(before.UnitCode) != strOr(u.UnitCode) || !u.Active {
+			return q.RevokeUserSessions(ctx, id)
+		}
+		return nil
+	})
+	return userView(out), err
+}
