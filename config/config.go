@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"hotline/clientip"
 )
 
 // Config is every setting of the service. API.md lists the variables.
@@ -33,7 +35,8 @@ type Config struct {
 	RatingWindow time.Duration
 	// PublicBaseURL prefixes links sent to citizens (rating links).
 	PublicBaseURL string
-	// TrustedProxies are the addresses whose X-Forwarded-For is believed.
+	// TrustedProxies are the addresses or CIDR ranges of the proxies whose
+	// X-Forwarded-For entries are believed (see package clientip).
 	TrustedProxies []string
 	// CORSOrigins are the portal origins allowed to call the public endpoints.
 	CORSOrigins []string
@@ -147,6 +150,9 @@ func Load(getenv func(string) string) (Config, error) {
 		loc = time.UTC
 	}
 	c.Location = loc
+	if _, err := clientip.New(c.TrustedProxies); err != nil {
+		errs = append(errs, "HOTLINE_TRUSTED_PROXIES: "+err.Error())
+	}
 	if c.WorkerConcurrency == 0 {
 		c.WorkerConcurrency = 1
 	}

@@ -102,7 +102,7 @@ func (a *api) login(c *fiber.Ctx) error {
 	if err := body(c, &in); err != nil {
 		return err
 	}
-	res, err := a.Core.Login(c.UserContext(), in.Username, in.Password, c.IP())
+	res, err := a.Core.Login(c.UserContext(), in.Username, in.Password, a.clientIP(c))
 	if err != nil {
 		return err
 	}
