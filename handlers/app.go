@@ -58,16 +58,15 @@ func New(d Deps) *fiber.App {
 	a.limiter = newRateLimiter(d.Redis, d.Config.PublicRateLimit, time.Minute, d.Log)
 	a.metrics = newHTTPMetrics(d.Registry)
 	app := fiber.New(fiber.Config{
-		AppName:      "hotline",
-		BodyLimit:    BodyLimit,
-		Immutable:    true,
-		ErrorHandler: errorHandler(d.Log),
-		ReadTimeout:  30 * time.Second,
-		WriteTimeout: 60 * time.Second,
-		IdleTimeout:  2 * time.Minute,
-		// no ProxyHeader: c.IP() is the peer; clientIP reads X-Forwarded-For
+		AppName:                 "hotline",
+		BodyLimit:               BodyLimit,
+		Immutable:               true,
+		ErrorHandler:            errorHandler(d.Log),
+		ReadTimeout:             30 * time.Second,
+		WriteTimeout:            60 * time.Second,
+		IdleTimeout:             2 * time.Minute,
 		EnableTrustedProxyCheck: len(d.Config.TrustedProxies) > 0,
-		TrustedProxies:          d.Config.TrustedProxies,
+		TrustedProxies:          d.Config.TrustedProxies, // for c.Protocol(); clientIP reads X-Forwarded-For
 		DisableStartupMessage:   true,
 	})
 	app.Use(a.recoverer)
