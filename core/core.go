@@ -10,11 +10,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"sync"
 	"time"
 
 	"hotline/calendar"
 	"hotline/domain"
+	"hotline/password"
 	"hotline/repo"
 )
 
@@ -52,6 +54,13 @@ type Settings struct {
 	// before it is marked failed; the waits double from RetryBase to RetryMax.
 	DeliveryMaxRetry    int
 	RetryBase, RetryMax time.Duration
+	// SessionIdle ends a session unused for this long.
+	SessionIdle time.Duration
+	// MaxSessions is how many live sessions an account keeps; a new login
+	// ends the oldest beyond it.
+	MaxSessions int
+	// HashConcurrency bounds the bcrypt computations running at once.
+	HashConcurrency int
 }
 
 // Core is the application.
@@ -69,6 +78,8 @@ type Core struct {
 
 	dummyOnce sync.Once
 	dummyHash []byte
+	hashSem   chan struct{} // a slot per bcrypt computation
+	passwords *password.Policy
 }
 
 // New builds the application over a store.
@@ -97,7 +108,17 @@ func New(store *repo.Store, tasks Tasks, set Settings, log *slog.Logger) *Core {
 	if set.VisitWindow <= 0 {
 		set.VisitWindow = 15 * 24 * time.Hour
 	}
-	return &Core{store: store, tasks: tasks, set: set, log: log, now: time.Now}
+	if set.SessionIdle <= 0 {
+		set.SessionIdle = 30 * time.Minute
+	}
+	if set.MaxSessions <= 0 {
+		set.MaxSessions = 10
+	}
+	if set.HashConcurrency <= 0 {
+		set.HashConcurrency = max(2, runtime.NumCPU())
+	}
+	return &Core{store: store, tasks: tasks, set: set, log: log, now: time.Now,
+		hashSem: make(chan struct{}, set.HashConcurrency), passwords: password.NewPolicy()}
 }
 
 // Store exposes the store to the queue and the operations endpoints.

@@ -93,6 +93,12 @@ func (a *api) routes() []route {
 			access: accessStaff, roles: anyRole(), status: 204, h: a.logout},
 		{method: "GET", path: "/api/v1/auth/me", tag: "auth", summary: "The logged-in account",
 			access: accessStaff, roles: anyRole(), out: core.UserView{}, status: 200, h: a.me},
+		{method: "POST", path: "/api/v1/auth/password", tag: "auth", summary: "Change your own password with the old one; ends your other sessions",
+			access: accessStaff, roles: anyRole(), in: core.PasswordChange{}, status: 204, h: a.changePassword},
+		{method: "POST", path: "/api/v1/auth/totp", tag: "auth", summary: "Enrol a TOTP second factor: returns the secret and otpauth URI once; off until confirmed",
+			access: accessStaff, roles: anyRole(), out: core.TOTPEnrolment{}, status: 200, h: a.enrolTOTP},
+		{method: "POST", path: "/api/v1/auth/totp/confirm", tag: "auth", summary: "Turn the enrolled second factor on with a current code; logins then need otp",
+			access: accessStaff, roles: anyRole(), in: core.TOTPCode{}, status: 204, h: a.confirmTOTP},
 
 		// administration
 		{method: "GET", path: "/api/v1/units", tag: "admin", summary: "List units",
@@ -107,6 +113,8 @@ func (a *api) routes() []route {
 			access: accessStaff, roles: admin, creates: true, in: core.UserInput{}, out: core.UserView{}, status: 201, h: a.createUser},
 		{method: "PATCH", path: "/api/v1/users/:id", tag: "admin", summary: "Change a user; a new password, role or unit ends their sessions",
 			access: accessStaff, roles: admin, in: core.UserInput{}, out: core.UserView{}, status: 200, h: a.updateUser},
+		{method: "DELETE", path: "/api/v1/users/:id/totp", tag: "admin", summary: "Remove a user's second factor (a lost phone)",
+			access: accessStaff, roles: admin, status: 204, h: a.resetTOTP},
 		{method: "GET", path: "/api/v1/categories", tag: "admin", summary: "List categories",
 			access: accessStaff, roles: anyRole(), status: 200, h: a.listCategories},
 		{method: "POST", path: "/api/v1/categories", tag: "admin", summary: "Create a category",
