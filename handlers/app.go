@@ -79,6 +79,7 @@ func New(d Deps) *fiber.App {
 	app.Use(a.metrics.middleware)
 	app.Use(a.accessLog)
 	app.Use(checkParams)
+	app.Use("/api/v1", noStore)
 	if len(d.Config.CORSOrigins) > 0 {
 		app.Use("/api/v1/public", cors.New(cors.Config{
 			AllowOrigins: strings.Join(d.Config.CORSOrigins, ","),

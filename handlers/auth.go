@@ -93,6 +93,25 @@ func (a *api) verifyPlatformKey(c *fiber.Ctx) error {
 	return c.Next()
 }
 
+// HeaderTrackingSecret carries a letter's tracking secret; the query form
+// ?secret= of API.md still works, but a URL ends up in browser histories
+// and proxy logs, a header does not.
+const HeaderTrackingSecret = "X-Tracking-Secret"
+
+func trackingSecret(c *fiber.Ctx) string {
+	if s := c.Get(HeaderTrackingSecret); s != "" {
+		return s
+	}
+	return c.Query("secret")
+}
+
+// noStore keeps every API answer out of browser and proxy caches: staff
+// answers carry personal data, public ones tracking secrets and replies.
+func noStore(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Next()
+}
+
 type loginInput struct {
 	Username string `json:"username"`
 	Password string `json:"password"`

@@ -468,7 +468,7 @@ func (a *api) readNotification(c *fiber.Ctx) error {
 }
 
 func (a *api) track(c *fiber.Ctx) error {
-	t, err := a.Core.Track(c.UserContext(), c.Params("code"), c.Query("secret"))
+	t, err := a.Core.Track(c.UserContext(), c.Params("code"), trackingSecret(c))
 	if err != nil {
 		return err
 	}

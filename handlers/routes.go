@@ -209,7 +209,7 @@ func (a *api) routes() []route {
 		// citizens
 		{method: "GET", path: "/api/v1/public/track/:code", tag: "citizens", summary: "Follow a letter with its tracking code and secret; a wrong secret is 404",
 			access: accessPublic, limited: true, out: core.TrackView{}, status: 200, h: a.track,
-			query: []param{{name: "secret", typ: "string", desc: "the secret given with the tracking code"}}},
+			query: []param{{name: "secret", typ: "string", desc: "the secret given with the tracking code; prefer sending it in the X-Tracking-Secret header, which stays out of URLs and logs"}}},
 		{method: "POST", path: "/api/v1/public/ratings/:token", tag: "citizens", summary: "Rate an answer through a one-time link; a used or expired link is 410",
 			access: accessPublic, limited: true, in: core.RatingInput{}, out: core.RatingView{}, status: 201, h: a.rate},
 		{method: "GET", path: "/api/v1/public/letters", tag: "citizens", summary: "Published letters with their answers, personal data removed",
