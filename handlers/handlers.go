@@ -179,6 +179,9 @@ func year(c *fiber.Ctx) (int, error) {
 	if err != nil {
 		return 0, fieldProblem(fiber.StatusBadRequest, "year", "a year like 2026")
 	}
+	if y < domain.EarliestTime().Year() || y >= domain.LatestTime().Year() {
+		return 0, fieldProblem(fiber.StatusUnprocessableEntity, "year", "a year "+domain.TimeRangeMessage)
+	}
 	return y, nil
 }
 
