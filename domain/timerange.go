@@ -18,3 +18,6 @@ func LatestTime() time.Time { return time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
 func TimeInRange(t time.Time) bool {
 	return !t.Before(EarliestTime()) && t.Before(LatestTime())
 }
+
+// YearInRange reports whether a year a client names lies in the range.
+func YearInRange(y int) bool { return y >= EarliestTime().Year() && y < LatestTime().Year() }

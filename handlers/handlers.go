@@ -179,7 +179,7 @@ func year(c *fiber.Ctx) (int, error) {
 	if err != nil {
 		return 0, fieldProblem(fiber.StatusBadRequest, "year", "a year like 2026")
 	}
-	if y < domain.EarliestTime().Year() || y >= domain.LatestTime().Year() {
+	if !domain.YearInRange(y) {
 		return 0, fieldProblem(fiber.StatusUnprocessableEntity, "year", "a year "+domain.TimeRangeMessage)
 	}
 	return y, nil
