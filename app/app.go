@@ -65,6 +65,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, maxConns int
 	rdb := redis.NewClient(ropt)
 	client := queue.NewClient(rdb, log)
 	c := core.New(store, client, core.Settings{Location: cfg.Location, Windows: windows, SessionTTL: cfg.SessionTTL,
+		SessionIdle: cfg.SessionIdle, MaxSessions: cfg.MaxSessions, HashConcurrency: cfg.HashConcurrency,
 		RatingLinkTTL: cfg.RatingLinkTTL, PublicBaseURL: cfg.PublicBaseURL, RetentionYears: cfg.RetentionYears,
 		RatingWindow: cfg.RatingWindow, DeliveryTimeout: cfg.DeliveryTimeout, DeliveryMaxRetry: cfg.DeliveryMaxRetry,
 		RetryBase: cfg.RetryBase, RetryMax: cfg.RetryMax}, log)
@@ -105,11 +106,11 @@ func (a *App) Sender() delivery.Sender {
 	cfg := a.Config
 	r := delivery.Router{Fallback: delivery.NewLog(a.Log)}
 	if cfg.DeliveryURL != "" {
-		r.Webhook = delivery.NewWebhook(cfg.DeliveryURL, []byte(cfg.WebhookSecret), &http.Client{Timeout: cfg.DeliveryTimeout})
+		r.Webhook = delivery.NewWebhook(cfg.DeliveryURL, []byte(cfg.DeliverySecret), &http.Client{Timeout: cfg.DeliveryTimeout})
 	}
 	if cfg.SMTP.Host != "" {
 		r.Mail = delivery.NewSMTP(delivery.SMTPConfig{Host: cfg.SMTP.Host, Port: cfg.SMTP.Port,
-			Username: cfg.SMTP.Username, Password: cfg.SMTP.Password, From: cfg.SMTP.From})
+			Username: cfg.SMTP.Username, Password: cfg.SMTP.Password, From: cfg.SMTP.From, TLS: cfg.SMTP.TLS})
 	}
 	return r
 }

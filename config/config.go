@@ -5,20 +5,28 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
+
+	"hotline/clientip"
+	"hotline/delivery"
 )
 
 // Config is every setting of the service, each read from one HOTLINE_*
 // variable with its default below; the README lists them.
 type Config struct {
-	DatabaseURL     string
-	RedisURL        string
-	HTTPAddr        string
-	AdminUsername   string
-	AdminPassword   string
-	WebhookSecret   string
+	DatabaseURL   string
+	RedisURL      string
+	HTTPAddr      string
+	AdminUsername string
+	AdminPassword string
+	// WebhookSecret is the HMAC key of inbound microblog webhooks.
+	WebhookSecret string
+	// DeliverySecret is the HMAC key of outbound deliveries; never the same
+	// key as WebhookSecret.
+	DeliverySecret  string
 	PlatformAPIKey  string
 	TimeZone        string
 	Location        *time.Location
@@ -28,6 +36,12 @@ type Config struct {
 	SMTP            SMTP
 	// SessionTTL is how long a login token lives.
 	SessionTTL time.Duration
+	// SessionIdle ends a session unused for this long.
+	SessionIdle time.Duration
+	// MaxSessions is how many live sessions one account keeps.
+	MaxSessions int
+	// HashConcurrency bounds the password hashes computed at once.
+	HashConcurrency int
 	// RatingLinkTTL is how long a rating link may be used.
 	RatingLinkTTL time.Duration
 	// RatingWindow is how long an answered item waits for a rating before
@@ -35,7 +49,8 @@ type Config struct {
 	RatingWindow time.Duration
 	// PublicBaseURL prefixes links sent to citizens (rating links).
 	PublicBaseURL string
-	// TrustedProxies are the addresses whose X-Forwarded-For is believed.
+	// TrustedProxies are the addresses or CIDR ranges of the proxies whose
+	// X-Forwarded-For entries are believed (see package clientip).
 	TrustedProxies []string
 	// CORSOrigins are the portal origins allowed to call the public endpoints.
 	CORSOrigins []string
@@ -80,7 +95,15 @@ type SMTP struct {
 	Username string
 	Password string
 	From     string
+	// TLS is how the connection is protected (HOTLINE_SMTP_TLS): starttls
+	// (the default: refuse to send when the server does not offer it), tls
+	// (from the first byte, port 465) or none (clear text, only for a relay
+	// on a trusted network); see delivery.SMTPConfig.
+	TLS string
 }
+
+// MinSecretBytes is the shortest HMAC key accepted (256 bits).
+const MinSecretBytes = 32
 
 // FromEnv reads the configuration from the process environment.
 func FromEnv() (Config, error) { return Load(os.Getenv) }
@@ -134,12 +157,16 @@ func Load(getenv func(string) string) (Config, error) {
 		AdminUsername:     str("HOTLINE_ADMIN_USERNAME", "admin"),
 		AdminPassword:     getenv("HOTLINE_ADMIN_PASSWORD"),
 		WebhookSecret:     getenv("HOTLINE_WEBHOOK_SECRET"),
+		DeliverySecret:    getenv("HOTLINE_DELIVERY_SECRET"),
 		PlatformAPIKey:    getenv("HOTLINE_PLATFORM_API_KEY"),
 		TimeZone:          str("HOTLINE_TIMEZONE", "Asia/Shanghai"),
 		PublicRateLimit:   integer("HOTLINE_PUBLIC_RATE_LIMIT", 30),
 		DeliveryURL:       str("HOTLINE_DELIVERY_URL", ""),
 		WorkingHours:      str("HOTLINE_WORKING_HOURS", "09:00-12:00,13:30-17:30"),
 		SessionTTL:        duration("HOTLINE_SESSION_TTL", 12*time.Hour),
+		SessionIdle:       duration("HOTLINE_SESSION_IDLE", 30*time.Minute),
+		MaxSessions:       integer("HOTLINE_MAX_SESSIONS", 10),
+		HashConcurrency:   max(2, runtime.NumCPU()),
 		RatingLinkTTL:     duration("HOTLINE_RATING_LINK_TTL", 15*24*time.Hour),
 		RatingWindow:      duration("HOTLINE_RATING_WINDOW", 15*24*time.Hour),
 		PublicBaseURL:     strings.TrimRight(str("HOTLINE_PUBLIC_BASE_URL", "http://localhost:8080"), "/"),
@@ -159,6 +186,7 @@ func Load(getenv func(string) string) (Config, error) {
 			Username: getenv("HOTLINE_SMTP_USERNAME"),
 			Password: getenv("HOTLINE_SMTP_PASSWORD"),
 			From:     str("HOTLINE_SMTP_FROM", ""),
+			TLS:      strings.ToLower(str("HOTLINE_SMTP_TLS", delivery.SMTPStartTLS)),
 		},
 	}
 	loc, err := time.LoadLocation(c.TimeZone)
@@ -170,14 +198,48 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.LogLevel, err = LogLevel(getenv); err != nil {
 		errs = append(errs, err.Error())
 	}
+	if _, err := clientip.New(c.TrustedProxies); err != nil {
+		errs = append(errs, "HOTLINE_TRUSTED_PROXIES: "+err.Error())
+	}
 	if c.WorkerConcurrency == 0 {
 		c.WorkerConcurrency = 1
 	}
 	if c.SMTP.Host != "" && c.SMTP.From == "" {
 		errs = append(errs, "HOTLINE_SMTP_FROM: required when HOTLINE_SMTP_HOST is set")
 	}
+	errs = append(errs, checkSecrets(c)...)
+	switch c.SMTP.TLS {
+	case delivery.SMTPStartTLS, delivery.SMTPImplicitTLS, delivery.SMTPNoTLS:
+	default:
+		errs = append(errs, fmt.Sprintf("HOTLINE_SMTP_TLS: one of starttls, tls, none; got %q", c.SMTP.TLS))
+	}
+	if c.MaxSessions == 0 {
+		errs = append(errs, "HOTLINE_MAX_SESSIONS: at least 1")
+	}
 	if len(errs) > 0 {
 		return c, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
 	}
 	return c, nil
+}
+
+// checkSecrets refuses HMAC keys shorter than MinSecretBytes, an outbound
+// delivery without its own key, and one key used both ways.
+func checkSecrets(c Config) []string {
+	var errs []string
+	short := func(key, v string) {
+		if v != "" && len(v) < MinSecretBytes {
+			errs = append(errs, fmt.Sprintf("%s: at least %d bytes (it has %d); generate one with `openssl rand -hex 32`",
+				key, MinSecretBytes, len(v)))
+		}
+	}
+	short("HOTLINE_WEBHOOK_SECRET", c.WebhookSecret)
+	short("HOTLINE_DELIVERY_SECRET", c.DeliverySecret)
+	if c.DeliveryURL != "" && c.DeliverySecret == "" {
+		errs = append(errs, "HOTLINE_DELIVERY_SECRET: required when HOTLINE_DELIVERY_URL is set "+
+			"(outbound deliveries were signed with HOTLINE_WEBHOOK_SECRET before; give them a key of their own)")
+	}
+	if c.DeliverySecret != "" && c.DeliverySecret == c.WebhookSecret {
+		errs = append(errs, "HOTLINE_DELIVERY_SECRET: must differ from HOTLINE_WEBHOOK_SECRET")
+	}
+	return errs
 }

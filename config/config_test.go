@@ -48,3 +48,39 @@ func TestLogLevel(t *testing.T) {
 		}
 	}
 }
+
+// TestSecretsAndTLS: HMAC keys have a minimum length, outbound deliveries
+// have their own key, and SMTP needs TLS unless told otherwise.
+func TestSecretsAndTLS(t *testing.T) {
+	long := strings.Repeat("k", MinSecretBytes)
+	other := strings.Repeat("d", MinSecretBytes)
+	cases := []struct {
+		env  map[string]string
+		fail string // the variable the error names; "" for none
+	}{
+		{map[string]string{"HOTLINE_WEBHOOK_SECRET": "webhook-secret"}, "HOTLINE_WEBHOOK_SECRET"},
+		{map[string]string{"HOTLINE_WEBHOOK_SECRET": long}, ""},
+		{map[string]string{"HOTLINE_DELIVERY_URL": "https://sms.example/send", "HOTLINE_WEBHOOK_SECRET": long}, "HOTLINE_DELIVERY_SECRET"},
+		{map[string]string{"HOTLINE_DELIVERY_URL": "https://sms.example/send", "HOTLINE_DELIVERY_SECRET": "short"}, "HOTLINE_DELIVERY_SECRET"},
+		{map[string]string{"HOTLINE_DELIVERY_URL": "https://sms.example/send", "HOTLINE_DELIVERY_SECRET": long, "HOTLINE_WEBHOOK_SECRET": long}, "HOTLINE_DELIVERY_SECRET"},
+		{map[string]string{"HOTLINE_DELIVERY_URL": "https://sms.example/send", "HOTLINE_DELIVERY_SECRET": other, "HOTLINE_WEBHOOK_SECRET": long}, ""},
+		{map[string]string{"HOTLINE_SMTP_TLS": "maybe"}, "HOTLINE_SMTP_TLS"},
+		{map[string]string{"HOTLINE_SMTP_TLS": "NONE"}, ""},
+		{map[string]string{"HOTLINE_TRUSTED_PROXIES": "10.0.0.0/8, proxy.local"}, "HOTLINE_TRUSTED_PROXIES"},
+		{map[string]string{"HOTLINE_MAX_SESSIONS": "0"}, "HOTLINE_MAX_SESSIONS"},
+		{map[string]string{"HOTLINE_SESSION_IDLE": "never"}, "HOTLINE_SESSION_IDLE"},
+	}
+	for _, c := range cases {
+		_, err := Load(func(k string) string { return c.env[k] })
+		switch {
+		case c.fail == "" && err != nil:
+			t.Errorf("%v: %v", c.env, err)
+		case c.fail != "" && (err == nil || !strings.Contains(err.Error(), c.fail)):
+			t.Errorf("%v: error %v does not name %s", c.env, err, c.fail)
+		}
+	}
+	c, err := Load(func(string) string { return "" })
+	if err != nil || c.SMTP.TLS != "starttls" || c.SessionIdle != 30*time.Minute || c.MaxSessions != 10 {
+		t.Errorf("defaults: TLS %q, idle %s, max sessions %d (%v)", c.SMTP.TLS, c.SessionIdle, c.MaxSessions, err)
+	}
+}

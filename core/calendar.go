@@ -20,8 +20,8 @@ type CalendarYear struct {
 
 // GetCalendarYear returns the holidays and make-up working days of a year.
 func (c *Core) GetCalendarYear(ctx context.Context, year int) (CalendarYear, error) {
-	if year < 1900 || year > 2200 {
-		return CalendarYear{}, domain.ValidationError{{Field: "year", Message: "between 1900 and 2200"}}
+	if !domain.YearInRange(year) {
+		return CalendarYear{}, domain.ValidationError{{Field: "year", Message: "a year " + domain.TimeRangeMessage}}
 	}
 	rows, err := c.store.Q().ListCalendarDays(ctx)
 	if err != nil {
@@ -44,8 +44,8 @@ func (c *Core) GetCalendarYear(ctx context.Context, year int) (CalendarYear, err
 // PutCalendarYear replaces a year's holidays and make-up working days.
 func (c *Core) PutCalendarYear(ctx context.Context, year int, in CalendarYear) (CalendarYear, error) {
 	var v domain.ValidationError
-	if year < 1900 || year > 2200 {
-		v.Add("year", "between 1900 and 2200")
+	if !domain.YearInRange(year) {
+		v.Add("year", "a year %s", domain.TimeRangeMessage)
 	}
 	var days []repo.CalendarDay
 	seen := map[string]bool{}

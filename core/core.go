@@ -14,6 +14,7 @@ import (
 
 	"hotline/calendar"
 	"hotline/domain"
+	"hotline/password"
 	"hotline/repo"
 )
 
@@ -52,6 +53,13 @@ type Settings struct {
 	// before it is marked failed; the waits double from RetryBase to RetryMax.
 	DeliveryMaxRetry    int
 	RetryBase, RetryMax time.Duration
+	// SessionIdle ends a session unused for this long.
+	SessionIdle time.Duration
+	// MaxSessions is how many live sessions an account keeps; a new login
+	// ends the oldest beyond it.
+	MaxSessions int
+	// HashConcurrency bounds the bcrypt computations running at once.
+	HashConcurrency int
 }
 
 // Core is the application.
@@ -69,12 +77,15 @@ type Core struct {
 
 	dummyOnce sync.Once
 	dummyHash []byte
+	hashSem   chan struct{} // a slot per bcrypt computation
+	passwords *password.Policy
 }
 
 // New builds the application over a store. Every setting comes from
 // config.Config, where the defaults live: core has none of its own.
 func New(store *repo.Store, tasks Tasks, set Settings, log *slog.Logger) *Core {
-	return &Core{store: store, tasks: tasks, set: set, log: log, now: time.Now}
+	return &Core{store: store, tasks: tasks, set: set, log: log, now: time.Now,
+		hashSem: make(chan struct{}, max(1, set.HashConcurrency)), passwords: password.NewPolicy()}
 }
 
 // Location is the zone of days, deadlines and report periods.

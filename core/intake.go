@@ -220,6 +220,8 @@ func (in MicroblogInput) item(now time.Time) (repo.Item, error) {
 			v.Add("posted_at", "not an RFC 3339 time")
 		} else if t.After(now.Add(5 * time.Minute)) {
 			v.Add("posted_at", "in the future")
+		} else if !domain.TimeInRange(t) {
+			v.Add("posted_at", "a time %s", domain.TimeRangeMessage)
 		} else {
 			it.PostedAt = &t
 		}
@@ -244,6 +246,8 @@ func (in PlatformInput) item() (repo.Item, error) {
 		t, err := time.Parse(time.RFC3339, in.DueAt)
 		if err != nil {
 			v.Add("due_at", "not an RFC 3339 time")
+		} else if !domain.TimeInRange(t) {
+			v.Add("due_at", "a time %s", domain.TimeRangeMessage)
 		} else {
 			it.UpstreamDueAt = &t
 		}

@@ -147,8 +147,8 @@ type AnnualReport struct {
 // Annual returns a year's figures per channel and in all, with the sentences
 // of an annual report's public-interaction section.
 func (c *Core) Annual(ctx context.Context, v domain.Viewer, year int) (AnnualReport, error) {
-	if year < 2000 || year > 2200 {
-		return AnnualReport{}, domain.ValidationError{{Field: "year", Message: "a year from 2000 to 2200"}}
+	if !domain.YearInRange(year) {
+		return AnnualReport{}, domain.ValidationError{{Field: "year", Message: "a year " + domain.TimeRangeMessage}}
 	}
 	res, err := c.Stats(ctx, v, StatsQuery{From: strconv.Itoa(year) + "-01-01", To: strconv.Itoa(year+1) + "-01-01",
 		GroupBy: []string{"channel"}})

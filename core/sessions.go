@@ -21,18 +21,8 @@ func (c *Core) ConsoleSession(ctx context.Context, token string) error {
 }
 
 // ConsoleViewer returns the viewer behind a console session's token, or
-// domain.ErrNotFound when it is unknown, expired, logged out, an API token,
-// or its user was deactivated.
+// domain.ErrNotFound when it is unknown, expired, idle too long, logged out,
+// an API token, or its user was deactivated.
 func (c *Core) ConsoleViewer(ctx context.Context, token string) (domain.Viewer, error) {
-	if token == "" || len(token) > 256 {
-		return domain.Viewer{}, domain.ErrNotFound
-	}
-	s, err := c.store.Q().SessionUserOfKind(ctx, tokenHash(token), repo.SessionConsole)
-	if errors.Is(err, repo.ErrNotFound) {
-		return domain.Viewer{}, domain.ErrNotFound
-	}
-	if err != nil {
-		return domain.Viewer{}, fmt.Errorf("read session: %w", err)
-	}
-	return domain.Viewer{ID: s.ID, Username: s.Username, Role: domain.Role(s.Role), UnitCode: strOr(s.UnitCode)}, nil
+	return c.viewerOf(ctx, token, repo.SessionConsole)
 }

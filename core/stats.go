@@ -221,8 +221,8 @@ func (c *Core) parseStats(ctx context.Context, v domain.Viewer, in StatsQuery) (
 		p.to = t
 	}
 	for name, d := range map[string]time.Time{"from": p.from, "to": p.to} {
-		if d.Year() < 2000 || d.Year() > 2200 {
-			ve.Add(name, "a date from the years 2000 to 2200")
+		if !domain.TimeInRange(d) && !(name == "to" && d.Equal(domain.LatestTime())) {
+			ve.Add(name, "a date %s", domain.TimeRangeMessage)
 		}
 	}
 	if !p.from.Before(p.to) {

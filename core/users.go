@@ -31,8 +31,8 @@ func (in UserInput) check(u *repo.User, creating bool) error {
 		}
 	}
 	if in.Password != nil || creating {
-		if in.Password == nil || len(*in.Password) < 8 || len(*in.Password) > 72 {
-			v.Add("password", "required: 8 to 72 characters")
+		if in.Password == nil {
+			v.Add("password", "required")
 		}
 	}
 	if in.Role != nil || creating {
@@ -82,7 +82,10 @@ func (c *Core) CreateUser(ctx context.Context, in UserInput) (UserView, error) {
 	if err := in.check(&u, true); err != nil {
 		return UserView{}, err
 	}
-	hash, err := hashPassword(*in.Password)
+	if err := c.passwordPolicy(u.Username, *in.Password); err != nil {
+		return UserView{}, err
+	}
+	hash, err := c.hashPassword(ctx, *in.Password)
 	if err != nil {
 		return UserView{}, err
 	}
@@ -103,8 +106,12 @@ func (c *Core) CreateUser(ctx context.Context, in UserInput) (UserView, error) {
 // UpdateUser changes an account; a new password, role, unit or deactivation
 // ends the account's sessions.
 func (c *Core) UpdateUser(ctx context.Context, id int64, in UserInput) (UserView, error) {
+	hash, err := c.newPasswordHash(ctx, id, in)
+	if err != nil {
+		return UserView{}, err
+	}
 	var out repo.User
-	err := c.store.Tx(ctx, func(q *repo.Q) error {
+	err = c.store.Tx(ctx, func(q *repo.Q) error {
 		u, err := q.GetUser(ctx, id)
 		if err != nil {
 			return notFoundAs(err, "user")
@@ -114,9 +121,7 @@ func (c *Core) UpdateUser(ctx context.Context, id int64, in UserInput) (UserView
 			return err
 		}
 		if in.Password != nil {
-			if u.PasswordHash, err = hashPassword(*in.Password); err != nil {
-				return err
-			}
+			u.PasswordHash = hash
 		}
 		out, err = q.UpdateUser(ctx, u)
 		if errors.Is(err, repo.ErrDuplicate) {
@@ -134,4 +139,24 @@ func (c *Core) UpdateUser(ctx context.Context, id int64, in UserInput) (UserView
 		return nil
 	})
 	return userView(out), err
+}
+
+// newPasswordHash checks and hashes the new password of an update, before
+// any transaction: bcrypt never runs while a connection is held.
+func (c *Core) newPasswordHash(ctx context.Context, id int64, in UserInput) (string, error) {
+	if in.Password == nil {
+		return "", nil
+	}
+	u, err := c.store.Q().GetUser(ctx, id)
+	if err != nil {
+		return "", notFoundAs(err, "user")
+	}
+	name := u.Username
+	if in.Username != nil {
+		name = *in.Username
+	}
+	if err := c.passwordPolicy(name, *in.Password); err != nil {
+		return "", err
+	}
+	return c.hashPassword(ctx, *in.Password)
 }

@@ -34,18 +34,32 @@ type SMTPConfig struct {
 	// From is the sender address, optionally with a display name, e.g.
 	// "12345 热线 <noreply@example.gov.cn>".
 	From string
+	// TLS is "starttls" (the default when empty: the session is refused
+	// when the server does not offer STARTTLS), "tls" (implicit TLS from the
+	// first byte, port 465) or "none" (clear text; only for a relay on a
+	// trusted network).
+	TLS string
 }
 
-// SMTP delivers messages as UTF-8 plain-text e-mail using net/smtp. It
-// upgrades to TLS with STARTTLS when the server offers it and authenticates
-// with PLAIN when a username is configured (net/smtp refuses to send PLAIN
-// credentials over an unencrypted connection to a host other than
-// localhost, so a server requiring AUTH must offer STARTTLS).
+// The values of SMTPConfig.TLS.
+const (
+	SMTPStartTLS    = "starttls"
+	SMTPImplicitTLS = "tls"
+	SMTPNoTLS       = "none"
+)
+
+// ErrNoStartTLS is a server that does not offer STARTTLS while it is required.
+var ErrNoStartTLS = errors.New("the server does not offer STARTTLS; refusing to send in clear (HOTLINE_SMTP_TLS=none allows it)")
+
+// SMTP delivers messages as UTF-8 plain-text e-mail using net/smtp. By
+// default it requires STARTTLS and refuses to send when the server does not
+// offer it; Config.TLS chooses implicit TLS or (explicitly) clear text. It
+// authenticates with PLAIN when a username is configured.
 type SMTP struct {
 	// Config is the server and sender configuration.
 	Config SMTPConfig
-	// TLSConfig is used for STARTTLS; nil means a default configuration
-	// verifying Config.Host.
+	// TLSConfig is used for STARTTLS and implicit TLS; nil means a default
+	// configuration verifying Config.Host.
 	TLSConfig *tls.Config
 	// Timeout bounds the whole session when ctx has no earlier deadline;
 	// zero means one minute.
@@ -107,6 +121,9 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
 
+	if s.mode() == SMTPImplicitTLS {
+		conn = tls.Client(conn, s.tlsConfig())
+	}
 	err = s.session(conn, from.Address, to.Address, msg)
 	if err != nil {
 		// Report failures caused by cancellation or the deadline as such.
@@ -122,6 +139,20 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 	return err
 }
 
+func (s *SMTP) mode() string {
+	if s.Config.TLS == "" {
+		return SMTPStartTLS
+	}
+	return s.Config.TLS
+}
+
+func (s *SMTP) tlsConfig() *tls.Config {
+	if s.TLSConfig != nil {
+		return s.TLSConfig
+	}
+	return &tls.Config{ServerName: s.Config.Host, MinVersion: tls.VersionTLS12}
+}
+
 // session runs the SMTP dialogue over conn and always closes it.
 func (s *SMTP) session(conn net.Conn, from, to string, msg []byte) error {
 	c, err := smtp.NewClient(conn, s.Config.Host)
@@ -131,12 +162,11 @@ func (s *SMTP) session(conn net.Conn, from, to string, msg []byte) error {
 	}
 	defer c.Close()
 
-	if ok, _ := c.Extension("STARTTLS"); ok {
-		cfg := s.TLSConfig
-		if cfg == nil {
-			cfg = &tls.Config{ServerName: s.Config.Host, MinVersion: tls.VersionTLS12}
+	if s.mode() == SMTPStartTLS {
+		if ok, _ := c.Extension("STARTTLS"); !ok {
+			return fmt.Errorf("delivery: smtp: %w", ErrNoStartTLS)
 		}
-		if err := c.StartTLS(cfg); err != nil {
+		if err := c.StartTLS(s.tlsConfig()); err != nil {
 			return fmt.Errorf("delivery: smtp: starttls: %w", err)
 		}
 	}

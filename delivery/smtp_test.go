@@ -35,6 +35,7 @@ type fakeSMTP struct {
 	offerAuth  bool
 	rcptReply  string // reply to RCPT TO; default "250 OK"
 	noGreeting bool   // accept and stay silent
+	implicit   bool   // TLS from the first byte (tlsConfig), no STARTTLS
 	done       chan received
 }
 
@@ -61,6 +62,14 @@ func (f *fakeSMTP) serve(t *testing.T) {
 	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
 	var rec received
 	defer func() { f.done <- rec }()
+	if f.implicit {
+		tc := tls.Server(conn, f.tlsConfig)
+		if err := tc.Handshake(); err != nil {
+			t.Errorf("fake smtp: TLS handshake: %v", err)
+			return
+		}
+		conn, rec.tls = tc, true
+	}
 	if f.noGreeting {
 		_, _ = io.Copy(io.Discard, conn) // until the client hangs up
 		return
@@ -87,7 +96,7 @@ func (f *fakeSMTP) serve(t *testing.T) {
 		switch strings.ToUpper(verb) {
 		case "EHLO", "HELO":
 			lines := []string{"250-fake.test greets you"}
-			if f.tlsConfig != nil && !rec.tls {
+			if f.tlsConfig != nil && !rec.tls && !f.implicit {
 				lines = append(lines, "250-STARTTLS")
 			}
 			if f.offerAuth {
@@ -197,21 +206,24 @@ func mailMessage() Message {
 
 func TestSMTPSendUTF8(t *testing.T) {
 	for _, tc := range []struct {
-		name     string
-		starttls bool
-		auth     bool
+		name string
+		mode string
+		auth bool
 	}{
-		{"plain", false, false},
-		{"starttls+auth", true, true},
+		{"clear text when configured", SMTPNoTLS, false},
+		{"starttls+auth", SMTPStartTLS, true},
+		{"starttls by default", "", false},
+		{"implicit tls+auth", SMTPImplicitTLS, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fake := &fakeSMTP{offerAuth: tc.auth}
+			fake := &fakeSMTP{offerAuth: tc.auth, implicit: tc.mode == SMTPImplicitTLS}
 			var clientTLS *tls.Config
-			if tc.starttls {
+			wantTLS := tc.mode != SMTPNoTLS
+			if wantTLS {
 				fake.tlsConfig, clientTLS = testTLS(t)
 			}
 			host, port := startFakeSMTP(t, fake)
-			cfg := SMTPConfig{Host: host, Port: port, From: "市民热线 <noreply@hotline.example.gov.cn>"}
+			cfg := SMTPConfig{Host: host, Port: port, From: "市民热线 <noreply@hotline.example.gov.cn>", TLS: tc.mode}
 			if tc.auth {
 				cfg.Username, cfg.Password = "bot", "pa55"
 			}
@@ -229,8 +241,8 @@ func TestSMTPSendUTF8(t *testing.T) {
 			}
 			rec := fake.wait(t)
 
-			if rec.tls != tc.starttls {
-				t.Fatalf("TLS used = %v, want %v", rec.tls, tc.starttls)
+			if rec.tls != wantTLS {
+				t.Fatalf("TLS used = %v, want %v", rec.tls, wantTLS)
 			}
 			if tc.auth {
 				if rec.auth != "\x00bot\x00pa55" {
@@ -345,7 +357,7 @@ func TestSMTPRecipientRejected(t *testing.T) {
 		t.Run(tc.reply[:3], func(t *testing.T) {
 			fake := &fakeSMTP{rcptReply: tc.reply}
 			host, port := startFakeSMTP(t, fake)
-			err := NewSMTP(SMTPConfig{Host: host, Port: port, From: "noreply@example.gov.cn"}).Send(context.Background(), mailMessage())
+			err := NewSMTP(SMTPConfig{Host: host, Port: port, From: "noreply@example.gov.cn", TLS: SMTPNoTLS}).Send(context.Background(), mailMessage())
 			if err == nil {
 				t.Fatal("want error")
 			}
@@ -357,6 +369,23 @@ func TestSMTPRecipientRejected(t *testing.T) {
 			}
 			fake.wait(t)
 		})
+	}
+}
+
+// TestSMTPRefusesClearText: STARTTLS is required unless configured
+// otherwise; a server that does not offer it gets no message and no
+// credentials.
+func TestSMTPRefusesClearText(t *testing.T) {
+	fake := &fakeSMTP{offerAuth: true}
+	host, port := startFakeSMTP(t, fake)
+	s := NewSMTP(SMTPConfig{Host: host, Port: port, From: "noreply@example.gov.cn", Username: "bot", Password: "pa55"})
+	err := s.Send(context.Background(), mailMessage())
+	if !errors.Is(err, ErrNoStartTLS) {
+		t.Fatalf("err = %v, want ErrNoStartTLS", err)
+	}
+	rec := fake.wait(t)
+	if rec.auth != "" || rec.from != "" || rec.data != nil {
+		t.Errorf("sent in clear: auth %q, MAIL %q, %d bytes of data", rec.auth, rec.from, len(rec.data))
 	}
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
+	"hotline/clientip"
 	"hotline/config"
 	"hotline/core"
 	"hotline/repo"
@@ -48,6 +49,7 @@ type api struct {
 	Deps
 	limiter *rateLimiter
 	metrics *httpMetrics
+	clients clientip.Resolver
 }
 
 // New builds the Fiber application with every route of Routes.
@@ -56,6 +58,8 @@ func New(d Deps) *fiber.App {
 		d.Registry = prometheus.NewRegistry()
 	}
 	a := &api{Deps: d}
+	// config.Load has checked the list; a bad entry here trusts nobody
+	a.clients, _ = clientip.New(d.Config.TrustedProxies)
 	a.limiter = newRateLimiter(d.Redis, d.Config.PublicRateLimit, time.Minute, d.Log)
 	a.metrics = newHTTPMetrics(d.Registry)
 	app := fiber.New(fiber.Config{
@@ -66,9 +70,8 @@ func New(d Deps) *fiber.App {
 		ReadTimeout:             30 * time.Second,
 		WriteTimeout:            60 * time.Second,
 		IdleTimeout:             2 * time.Minute,
-		ProxyHeader:             proxyHeader(d.Config),
 		EnableTrustedProxyCheck: len(d.Config.TrustedProxies) > 0,
-		TrustedProxies:          d.Config.TrustedProxies,
+		TrustedProxies:          d.Config.TrustedProxies, // for c.Protocol(); clientIP reads X-Forwarded-For
 		DisableStartupMessage:   true,
 	})
 	app.Use(a.recoverer)
@@ -81,6 +84,7 @@ func New(d Deps) *fiber.App {
 	app.Use(a.metrics.middleware)
 	app.Use(a.accessLog)
 	app.Use(checkParams)
+	app.Use("/api/v1", noStore)
 	if len(d.Config.CORSOrigins) > 0 {
 		app.Use("/api/v1/public", cors.New(cors.Config{
 			AllowOrigins: strings.Join(d.Config.CORSOrigins, ","),
@@ -98,13 +102,6 @@ func New(d Deps) *fiber.App {
 	}
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return app
-}
-
-func proxyHeader(c config.Config) string {
-	if len(c.TrustedProxies) > 0 {
-		return fiber.HeaderXForwardedFor
-	}
-	return ""
 }
 
 // chain is a route's middleware and handler: authentication by its access

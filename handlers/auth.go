@@ -9,6 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"hotline/core"
 	"hotline/domain"
 	"hotline/hmacsig"
 )
@@ -92,9 +93,30 @@ func (a *api) verifyPlatformKey(c *fiber.Ctx) error {
 	return c.Next()
 }
 
+// HeaderTrackingSecret carries a letter's tracking secret; the query form
+// ?secret= of API.md still works, but a URL ends up in browser histories
+// and proxy logs, a header does not.
+const HeaderTrackingSecret = "X-Tracking-Secret"
+
+func trackingSecret(c *fiber.Ctx) string {
+	if s := c.Get(HeaderTrackingSecret); s != "" {
+		return s
+	}
+	return c.Query("secret")
+}
+
+// noStore keeps every API answer out of browser and proxy caches: staff
+// answers carry personal data, public ones tracking secrets and replies.
+func noStore(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Next()
+}
+
 type loginInput struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
+	// OTP is the authenticator app's code, for accounts with a second factor.
+	OTP string `json:"otp,omitempty"`
 }
 
 func (a *api) login(c *fiber.Ctx) error {
@@ -102,16 +124,69 @@ func (a *api) login(c *fiber.Ctx) error {
 	if err := body(c, &in); err != nil {
 		return err
 	}
-	res, err := a.Core.Login(c.UserContext(), in.Username, in.Password, c.IP())
-	if err != nil {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	res, err := a.Core.Login(c.UserContext(), core.Credentials{Username: in.Username, Password: in.Password, OTP: in.OTP, ClientIP: a.clientIP(c)})
+	switch {
+	case errors.Is(err, core.ErrOTPRequired):
+		return otpProblem("otp_required", err)
+	case errors.Is(err, core.ErrBadOTP):
+		return otpProblem("bad_otp", err)
+	case err != nil:
 		return err
 	}
 	// a cookie for the browser pages under /admin (the queue dashboard); the
 	// API itself reads only the Authorization header
 	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: res.Token, Path: "/admin", Expires: res.ExpiresAt,
 		HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Secure: c.Protocol() == "https"})
-	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(res)
+}
+
+// otpProblem is a 401 that asks for the second factor's code.
+func otpProblem(code string, err error) *Problem {
+	p := newProblem(fiber.StatusUnauthorized, code, err.Error())
+	p.Errors = []domain.FieldError{{Field: "otp", Message: err.Error()}}
+	return p
+}
+
+func (a *api) changePassword(c *fiber.Ctx) error {
+	var in core.PasswordChange
+	if err := body(c, &in); err != nil {
+		return err
+	}
+	if err := a.Core.ChangePassword(c.UserContext(), viewer(c), bearer(c), a.clientIP(c), in); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (a *api) enrolTOTP(c *fiber.Ctx) error {
+	res, err := a.Core.EnrolTOTP(c.UserContext(), viewer(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+func (a *api) confirmTOTP(c *fiber.Ctx) error {
+	var in core.TOTPCode
+	if err := body(c, &in); err != nil {
+		return err
+	}
+	if err := a.Core.ConfirmTOTP(c.UserContext(), viewer(c), in); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (a *api) resetTOTP(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := a.Core.ResetTOTP(c.UserContext(), id); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
 }
 
 func (a *api) logout(c *fiber.Ctx) error {

@@ -6,12 +6,16 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"hotline/core"
+	"hotline/domain"
 )
 
 func year(c *fiber.Ctx) (int, error) {
 	y, err := strconv.Atoi(c.Params("year"))
 	if err != nil {
 		return 0, fieldProblem(fiber.StatusBadRequest, "year", "a year like 2026")
+	}
+	if !domain.YearInRange(y) {
+		return 0, fieldProblem(fiber.StatusUnprocessableEntity, "year", "a year "+domain.TimeRangeMessage)
 	}
 	return y, nil
 }

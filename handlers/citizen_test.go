@@ -30,7 +30,7 @@ func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.calls++
-	if hmacsig.Verify([]byte("webhook-secret"), req.Header.Get(hmacsig.HeaderTimestamp), req.Header.Get(hmacsig.HeaderSignature), body, time.Now()) != nil {
+	if hmacsig.Verify([]byte(testenv.DeliverySecret), req.Header.Get(hmacsig.HeaderTimestamp), req.Header.Get(hmacsig.HeaderSignature), body, time.Now()) != nil {
 		r.badSigs++
 	}
 	if r.failures > 0 {

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"hotline/domain"
 )
 
 // decodeJSON reads a request body into dst strictly: one JSON value, no
@@ -117,11 +119,14 @@ func queryTime(c *fiber.Ctx, name string, loc *time.Location) (*time.Time, error
 	if v == "" {
 		return nil, nil
 	}
-	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		return &t, nil
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		if t, err = time.ParseInLocation("2006-01-02", v, loc); err != nil {
+			return nil, fieldProblem(fiber.StatusBadRequest, name, "a date YYYY-MM-DD or an RFC 3339 time")
+		}
 	}
-	if t, err := time.ParseInLocation("2006-01-02", v, loc); err == nil {
-		return &t, nil
+	if !domain.TimeInRange(t) {
+		return nil, fieldProblem(fiber.StatusUnprocessableEntity, name, "a date or time "+domain.TimeRangeMessage)
 	}
-	return nil, fieldProblem(fiber.StatusBadRequest, name, "a date YYYY-MM-DD or an RFC 3339 time")
+	return &t, nil
 }

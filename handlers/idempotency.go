@@ -27,7 +27,7 @@ func (a *api) idemScope(c *fiber.Ctx, r route) string {
 	case accessPlatform:
 		return "platform"
 	}
-	return "ip:" + c.IP()
+	return "ip:" + a.clientIP(c)
 }
 
 // idempotent makes a creating POST safe to retry: the same key with the same

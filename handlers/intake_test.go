@@ -258,11 +258,11 @@ func TestMicroblogWebhookSignatureAndDedupe(t *testing.T) {
 	s, op := setup(t, testenv.Options{})
 	body := []byte(`{"post_id":"M100","author_id":"u42","author_name":"路人甲","text":"@交通运输厅 的士绕路怎么投诉?","url":"https://weibo.example/M100","kind":"complaint","extra":"ignored"}`)
 	now := time.Now().Unix()
-	first := signed(t, s, "webhook-secret", now, body)
+	first := signed(t, s, testenv.WebhookSecret, now, body)
 	if first.Status != 202 {
 		t.Fatalf("signed post: %s", first)
 	}
-	again := signed(t, s, "webhook-secret", now, body)
+	again := signed(t, s, testenv.WebhookSecret, now, body)
 	a, b := first.Map(t), again.Map(t)
 	if again.Status != 202 || a["id"] != b["id"] || a["tracking_code"] != b["tracking_code"] {
 		t.Fatalf("same post_id gave another item: %v vs %v", a, b)
@@ -270,12 +270,12 @@ func TestMicroblogWebhookSignatureAndDedupe(t *testing.T) {
 	if r := signed(t, s, "wrong-secret", now, body); r.Status != 401 {
 		t.Errorf("wrong secret: %s", r)
 	}
-	if r := signed(t, s, "webhook-secret", now-301, body); r.Status != 401 {
+	if r := signed(t, s, testenv.WebhookSecret, now-301, body); r.Status != 401 {
 		t.Errorf("stale signature: %s", r)
 	}
 	tampered := bytes.Replace(body, []byte("M100"), []byte("M101"), 1)
 	r := s.Do(t, testenv.Req{Method: "POST", Path: "/api/v1/webhooks/microblog", Body: tampered, Header: map[string]string{
-		hmacsig.HeaderTimestamp: strconv.FormatInt(now, 10), hmacsig.HeaderSignature: hmacsig.Sign([]byte("webhook-secret"), now, body)}})
+		hmacsig.HeaderTimestamp: strconv.FormatInt(now, 10), hmacsig.HeaderSignature: hmacsig.Sign([]byte(testenv.WebhookSecret), now, body)}})
 	if r.Status != 401 {
 		t.Errorf("body changed after signing: %s", r)
 	}

@@ -36,6 +36,10 @@ func problemTitle(code string) string {
 		return "未登录或登录已失效"
 	case "bad_credentials":
 		return "用户名或密码错误"
+	case "otp_required":
+		return "请输入动态验证码"
+	case "bad_otp":
+		return "动态验证码错误或已使用"
 	case "bad_signature":
 		return "签名无效或已过期"
 	case "forbidden":

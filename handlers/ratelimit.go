@@ -61,7 +61,7 @@ func (a *api) rateLimit(c *fiber.Ctx) error {
 	if a.limiter.limit <= 0 {
 		return c.Next()
 	}
-	ok, wait := a.limiter.allow(c.UserContext(), c.IP(), time.Now())
+	ok, wait := a.limiter.allow(c.UserContext(), a.clientIP(c), time.Now())
 	if !ok {
 		return retryAfter{newProblem(fiber.StatusTooManyRequests, "rate_limited",
 			"too many requests from this address; wait for the next minute"), wait}

@@ -95,6 +95,12 @@ func (a *api) routes() []route {
 			access: accessStaff, roles: anyRole(), status: 204, h: a.logout},
 		{method: "GET", path: "/api/v1/auth/me", tag: "auth", summary: "The logged-in account",
 			access: accessStaff, roles: anyRole(), out: core.UserView{}, status: 200, h: a.me},
+		{method: "POST", path: "/api/v1/auth/password", tag: "auth", summary: "Change your own password with the old one; ends your other sessions",
+			access: accessStaff, roles: anyRole(), in: core.PasswordChange{}, status: 204, h: a.changePassword},
+		{method: "POST", path: "/api/v1/auth/totp", tag: "auth", summary: "Enrol a TOTP second factor: returns the secret and otpauth URI once; off until confirmed",
+			access: accessStaff, roles: anyRole(), out: core.TOTPEnrolment{}, status: 200, h: a.enrolTOTP},
+		{method: "POST", path: "/api/v1/auth/totp/confirm", tag: "auth", summary: "Turn the enrolled second factor on with a current code; logins then need otp",
+			access: accessStaff, roles: anyRole(), in: core.TOTPCode{}, status: 204, h: a.confirmTOTP},
 
 		// administration
 		{method: "GET", path: "/api/v1/units", tag: "admin", summary: "List units",
@@ -109,6 +115,8 @@ func (a *api) routes() []route {
 			access: accessStaff, roles: admin, creates: true, in: core.UserInput{}, out: core.UserView{}, status: 201, h: a.createUser},
 		{method: "PATCH", path: "/api/v1/users/:id", tag: "admin", summary: "Change a user; a new password, role or unit ends their sessions",
 			access: accessStaff, roles: admin, in: core.UserInput{}, out: core.UserView{}, status: 200, h: a.updateUser},
+		{method: "DELETE", path: "/api/v1/users/:id/totp", tag: "admin", summary: "Remove a user's second factor (a lost phone)",
+			access: accessStaff, roles: admin, status: 204, h: a.resetTOTP},
 		{method: "GET", path: "/api/v1/categories", tag: "admin", summary: "List categories",
 			access: accessStaff, roles: anyRole(), status: 200, h: a.listCategories},
 		{method: "POST", path: "/api/v1/categories", tag: "admin", summary: "Create a category",
@@ -203,7 +211,7 @@ func (a *api) routes() []route {
 		// citizens
 		{method: "GET", path: "/api/v1/public/track/:code", tag: "citizens", summary: "Follow a letter with its tracking code and secret; a wrong secret is 404",
 			access: accessPublic, limited: true, out: core.TrackView{}, status: 200, h: a.track,
-			query: []param{{name: "secret", typ: "string", desc: "the secret given with the tracking code"}}},
+			query: []param{{name: "secret", typ: "string", desc: "the secret given with the tracking code; prefer sending it in the X-Tracking-Secret header, which stays out of URLs and logs"}}},
 		{method: "POST", path: "/api/v1/public/ratings/:token", tag: "citizens", summary: "Rate an answer through a one-time link; a used or expired link is 410",
 			access: accessPublic, limited: true, in: core.RatingInput{}, out: core.RatingView{}, status: 201, h: a.rate},
 		{method: "GET", path: "/api/v1/public/letters", tag: "citizens", summary: "Published letters with their answers, personal data removed",

@@ -5,7 +5,7 @@ import (
 )
 
 func (a *api) track(c *fiber.Ctx) error {
-	t, err := a.Core.Track(c.UserContext(), c.Params("code"), c.Query("secret"))
+	t, err := a.Core.Track(c.UserContext(), c.Params("code"), trackingSecret(c))
 	if err != nil {
 		return err
 	}

@@ -158,7 +158,7 @@ func TestRun(t *testing.T) {
 		// operation has work within three seconds
 		Mix:                Mix{OpCalls: 40, OpLetters: 10, OpMicroblog: 5, OpPlatform: 5, OpAccept: 15, OpReply: 15, OpVisit: 10, OpRead: 10},
 		AdminPassword:      testenv.AdminPassword,
-		WebhookSecret:      "webhook-secret",
+		WebhookSecret:      testenv.WebhookSecret,
 		PlatformKey:        "platform-key",
 		Seed:               42,
 		RoutingSampleEvery: 3,

@@ -10,7 +10,7 @@ import (
 
 func ExampleScrub() {
 	fmt.Println(privacy.Scrub("我叫王小明,电话13912345678,邮箱wxm@163.com,在K12路公交上被拒载,车牌浙A12345", "王小明"))
-	// Output: 我叫王**,电话[电话],邮箱[邮箱],在K12路公交上被拒载,车牌浙A12345
+	// Output: 我叫王**,电话[电话],邮箱[邮箱],在K12路公交上被拒载,车牌[车牌]
 }
 
 func ExampleNormalizePhone() {

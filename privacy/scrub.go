@@ -86,7 +86,10 @@ type numberPattern struct {
 	kind numberKind
 }
 
-// Scrub removes personal data from free text before publication:
+// Scrub returns exactly the public text of free text: what a published
+// letter, reply or preview shows. It first normalises the text (drops
+// zero-width and other invisible format characters, reads full-width and
+// other compatibility digits and letters as ASCII) and then removes:
 //
 //   - mainland mobile numbers, also written with separators (138-1234-5678,
 //     138 1234 5678) or a +86/0086/86 prefix, landlines with area code
@@ -95,6 +98,11 @@ type numberPattern struct {
 //   - 18-character resident ID numbers (17 digits + digit or X/x) and old
 //     15-digit ones, both with a plausible birth date → "[身份证号]";
 //   - bank card numbers of 16–19 digits (also in groups of four) → "[银行卡号]";
+//   - mobile and ID numbers whose digits are split by separators
+//     (138,1234,5678; 1 3 8 1 2 3 4 5 6 7 8; 1101 0519 4912 3100 2X);
+//   - street addresses with a house number (文三路138号5幢2单元301室) and
+//     building-unit-room addresses (3栋2单元501室) → "[地址]";
+//   - licence plates (浙A12345, 京A·D12345) → "[车牌]";
 //   - every occurrence of the given names (the citizen's name as entered and
 //     any extra names) → first character + one '*' per remaining character
 //     (张三 → 张*);
@@ -105,7 +113,7 @@ type numberPattern struct {
 //
 // Numbers are recognised only as whole digit runs: a digit run is never cut
 // by a match, so a 19-digit card number is not taken for a phone number and
-// an order number such as 202611241234 is left alone. Car plates (浙A12345),
+// an order number such as 202611241234 is left alone. Districts (家住西湖区),
 // dates (2026-11-24), times, amounts (120元), route numbers (K123路), tracking
 // codes and order numbers shorter than 16 digits are kept. ASCII and
 // full-width digits are both recognised.
@@ -131,20 +139,31 @@ func Scrub(text string, names ...string) string {
 }
 
 // ContainsPersonalData reports whether Scrub(text) (without extra names)
-// would change text, that is whether text contains a phone number, e-mail
+// would remove anything beyond normalising the text, that is whether text contains a phone number, e-mail
 // address, ID number, bank card number or a self-introduced name.
 func ContainsPersonalData(text string) bool {
-	return Scrub(text) != text
+	return Scrub(text) != normalize(text)
 }
 
-// scrubPatterns is the pattern part of Scrub: e-mail addresses, ID numbers,
-// bank cards and phone numbers, but no names. It returns text itself when
-// nothing was replaced.
+// scrubPatterns is the pattern part of Scrub: it normalises the text, then
+// replaces numbers written through separators, e-mail addresses, ID
+// numbers, bank cards, phone numbers, street addresses and licence plates,
+// but no names.
 func scrubPatterns(text string) string {
+	text = normalize(text)
 	if strings.ContainsAny(text, "@＠") {
 		text = reEmail.ReplaceAllLiteralString(text, PlaceholderEmail)
 	}
-	return scrubNumbers(text)
+	// a replacement can end a digit run that a spaced number then stands
+	// alone in: repeat until nothing changes, so Scrub is idempotent
+	for range 4 {
+		next := scrubNumbers(scrubSpacedNumbers(text))
+		if next == text {
+			break
+		}
+		text = next
+	}
+	return scrubPlaces(text)
 }
 
 // scrubNumbers replaces phone, ID and bank card numbers. Candidates start at
@@ -274,7 +293,7 @@ func validIDNumber(s string) bool {
 
 // placeholderAt returns the placeholder s starts with, or "".
 func placeholderAt(s string) string {
-	for _, p := range [...]string{PlaceholderPhone, PlaceholderEmail, PlaceholderIDNumber, PlaceholderBankCard} {
+	for _, p := range [...]string{PlaceholderPhone, PlaceholderEmail, PlaceholderIDNumber, PlaceholderBankCard, PlaceholderAddress, PlaceholderPlate} {
 		if strings.HasPrefix(s, p) {
 			return p
 		}

@@ -98,12 +98,6 @@ func (q *Q) CreateSession(ctx context.Context, tokenHash []byte, userID int64, e
 	return nil
 }
 
-// SessionUser reads the active user of a live API session (a bearer token);
-// console sessions are not accepted (see SessionUserOfKind).
-func (q *Q) SessionUser(ctx context.Context, tokenHash []byte) (Session, error) {
-	return q.SessionUserOfKind(ctx, tokenHash, SessionAPI)
-}
-
 // RevokeSession ends a session at once.
 func (q *Q) RevokeSession(ctx context.Context, tokenHash []byte) error {
 	_, err := q.x.ExecContext(ctx, `UPDATE sessions SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL`, tokenHash)
@@ -120,37 +114,6 @@ func (q *Q) RevokeUserSessions(ctx context.Context, userID int64) error {
 		return fmt.Errorf("revoke sessions: %w", err)
 	}
 	return nil
-}
-
-// RecordLoginFailure notes a failed login.
-func (q *Q) RecordLoginFailure(ctx context.Context, username, ip string) error {
-	_, err := q.x.ExecContext(ctx, `INSERT INTO login_failures (username, client_ip) VALUES ($1, $2)`, username, ip)
-	if err != nil {
-		return fmt.Errorf("record login failure: %w", err)
-	}
-	return nil
-}
-
-// LoginFailures counts failed logins since `since` for the username and for
-// the client address.
-func (q *Q) LoginFailures(ctx context.Context, username, ip string, since time.Time) (byUser, byIP int, err error) {
-	var r struct {
-		ByUser int `db:"by_user"`
-		ByIP   int `db:"by_ip"`
-	}
-	err = sqlxGet(ctx, q, "read login failures", &r, `SELECT
-		(SELECT count(*) FROM login_failures WHERE lower(username) = lower($1) AND client_ip = $2 AND failed_at > $3) AS by_user,
-		(SELECT count(*) FROM login_failures WHERE client_ip = $2 AND failed_at > $3) AS by_ip`, username, ip, since)
-	return r.ByUser, r.ByIP, err
-}
-
-// OldestLoginFailure returns when the oldest failure counted since `since` for
-// the username and address happened, to compute Retry-After.
-func (q *Q) OldestLoginFailure(ctx context.Context, username, ip string, since time.Time) (time.Time, error) {
-	var t time.Time
-	err := sqlxGet(ctx, q, "read oldest login failure", &t, `SELECT coalesce(min(failed_at), now()) FROM login_failures
-		WHERE lower(username) = lower($1) AND client_ip = $2 AND failed_at > $3`, username, ip, since)
-	return t, err
 }
 
 // PurgeAuth deletes expired sessions and old login failures.

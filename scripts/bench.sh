@@ -50,7 +50,7 @@ for n in $SIZES; do
 	echo "-- load run: ${LOAD_SECONDS}s of mixed traffic, as fast as it goes"
 	redis_db=$((RANDOM % 10 + 5))
 	HOTLINE_DATABASE_URL=$url HOTLINE_REDIS_URL="redis://127.0.0.1:6379/$redis_db" HOTLINE_HTTP_ADDR=127.0.0.1:$PORT \
-		HOTLINE_ADMIN_PASSWORD=$ADMIN_PASSWORD HOTLINE_PUBLIC_RATE_LIMIT=0 HOTLINE_WEBHOOK_SECRET=bench-secret \
+		HOTLINE_ADMIN_PASSWORD=$ADMIN_PASSWORD HOTLINE_PUBLIC_RATE_LIMIT=0 HOTLINE_WEBHOOK_SECRET=bench-webhook-secret-0123456789abcdef0123 \
 		HOTLINE_PLATFORM_API_KEY=bench-key bin/hotline all >/tmp/hotline-bench-server.log 2>&1 &
 	server=$!
 	trap 'kill $server 2>/dev/null || true' EXIT
@@ -59,10 +59,10 @@ for n in $SIZES; do
 		sleep 0.2
 	done
 	bin/hotline load --url "http://127.0.0.1:$PORT" --duration "${LOAD_SECONDS}s" --rate 0 \
-		--admin-password $ADMIN_PASSWORD --webhook-secret bench-secret --platform-key bench-key
+		--admin-password $ADMIN_PASSWORD --webhook-secret bench-webhook-secret-0123456789abcdef0123 --platform-key bench-key
 	echo "-- load run at a steady 50 requests a second (routing latency when not saturated)"
 	bin/hotline load --url "http://127.0.0.1:$PORT" --duration 20s --rate 50 \
-		--admin-password $ADMIN_PASSWORD --webhook-secret bench-secret --platform-key bench-key
+		--admin-password $ADMIN_PASSWORD --webhook-secret bench-webhook-secret-0123456789abcdef0123 --platform-key bench-key
 	kill $server
 	wait $server 2>/dev/null || true
 	trap - EXIT

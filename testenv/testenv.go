@@ -275,6 +275,13 @@ type Server struct {
 	adminTok string
 }
 
+// WebhookSecret signs inbound webhooks and DeliverySecret outbound
+// deliveries in every test server.
+const (
+	WebhookSecret  = "webhook-secret-of-the-test-servers-0123456789"
+	DeliverySecret = "delivery-secret-of-the-test-servers-0123456789"
+)
+
 // AdminPassword is the first admin's password in every test server.
 const AdminPassword = "admin-password-1"
 
@@ -298,7 +305,8 @@ func NewServer(t testing.TB, opts Options) *Server {
 		"HOTLINE_DATABASE_URL":       serverDB,
 		"HOTLINE_REDIS_URL":          rd.URL(),
 		"HOTLINE_ADMIN_PASSWORD":     AdminPassword,
-		"HOTLINE_WEBHOOK_SECRET":     "webhook-secret",
+		"HOTLINE_WEBHOOK_SECRET":     WebhookSecret,
+		"HOTLINE_DELIVERY_SECRET":    DeliverySecret,
 		"HOTLINE_PLATFORM_API_KEY":   "platform-key",
 		"HOTLINE_PUBLIC_RATE_LIMIT":  "0",
 		"HOTLINE_RECONCILE_INTERVAL": "300ms",
@@ -615,6 +623,7 @@ func (s *Server) Environ() []string {
 		"HOTLINE_SWEEP_INTERVAL=1s",
 		"HOTLINE_WORKER_CONCURRENCY=10",
 		"HOTLINE_WEBHOOK_SECRET="+s.Config.WebhookSecret,
+		"HOTLINE_DELIVERY_SECRET="+s.Config.DeliverySecret,
 	)
 	if s.Config.DeliveryURL != "" {
 		env = append(env, "HOTLINE_DELIVERY_URL="+s.Config.DeliveryURL)

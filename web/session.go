@@ -152,7 +152,8 @@ func (w *Web) login(c *fiber.Ctx, r *request) error {
 	if !p.Form.ok() {
 		return w.showLogin(c, r, fiber.StatusUnprocessableEntity, p)
 	}
-	res, err := w.signIn(c.UserContext(), p.Username, password, c.IP())
+	res, err := w.signIn(c.UserContext(), core.Credentials{Username: p.Username, Password: password,
+		OTP: strings.TrimSpace(c.FormValue("otp")), ClientIP: w.clients.Of(c)})
 	var thr core.ThrottledError
 	switch {
 	case errors.As(err, &thr):
@@ -161,6 +162,12 @@ func (w *Web) login(c *fiber.Ctx, r *request) error {
 		return w.showLogin(c, r, fiber.StatusTooManyRequests, p)
 	case errors.Is(err, core.ErrBadCredentials):
 		p.Form.fail("password", "用户名或密码错误")
+		return w.showLogin(c, r, fiber.StatusUnauthorized, p)
+	case errors.Is(err, core.ErrOTPRequired):
+		p.Form.fail("otp", "此账户已启用双重验证,请输入验证器应用显示的动态验证码")
+		return w.showLogin(c, r, fiber.StatusUnauthorized, p)
+	case errors.Is(err, core.ErrBadOTP):
+		p.Form.fail("otp", "动态验证码错误或已使用,请输入新的验证码")
 		return w.showLogin(c, r, fiber.StatusUnauthorized, p)
 	case err != nil:
 		var ve domain.ValidationError
@@ -184,8 +191,8 @@ func (w *Web) login(c *fiber.Ctx, r *request) error {
 
 // signIn is the one place the console calls core's login (same checks and
 // throttling as the API's).
-func (w *Web) signIn(ctx context.Context, username, password, clientIP string) (core.LoginResult, error) {
-	return w.Core.Login(ctx, username, password, clientIP)
+func (w *Web) signIn(ctx context.Context, cred core.Credentials) (core.LoginResult, error) {
+	return w.Core.Login(ctx, cred)
 }
 
 // logout ends the session at once.

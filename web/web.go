@@ -8,6 +8,7 @@ package web
 
 import (
 	"errors"
+	"hotline/clientip"
 	"html/template"
 	"log/slog"
 	"net/url"
@@ -35,8 +36,9 @@ type Deps struct {
 // Web serves the console's pages.
 type Web struct {
 	Deps
-	pages  map[string]*template.Template
-	assets *assets
+	pages   map[string]*template.Template
+	assets  *assets
+	clients clientip.Resolver // the client address behind trusted proxies
 }
 
 // New builds the pages from the embedded templates and assets. A template
@@ -46,6 +48,7 @@ func New(d Deps) *Web {
 		d.Log = slog.Default()
 	}
 	w := &Web{Deps: d, assets: loadAssets()}
+	w.clients, _ = clientip.New(d.Config.TrustedProxies) // config.Load has checked the list
 	w.pages = parseTemplates(w.funcs())
 	return w
 }
