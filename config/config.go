@@ -51,6 +51,8 @@ type Config struct {
 	SweepInterval time.Duration
 	// DeliveryTimeout bounds one attempt to send a message.
 	DeliveryTimeout time.Duration
+	// MetricsToken, when set, is the bearer token /metrics requires.
+	MetricsToken string
 }
 
 // SMTP are the settings of the mail adapter (HOTLINE_SMTP_*).
@@ -133,6 +135,7 @@ func Load(getenv func(string) string) (Config, error) {
 		RetryMax:          duration("HOTLINE_RETRY_MAX", 5*time.Minute),
 		SweepInterval:     duration("HOTLINE_SWEEP_INTERVAL", 10*time.Second),
 		DeliveryTimeout:   duration("HOTLINE_DELIVERY_TIMEOUT", 30*time.Second),
+		MetricsToken:      getenv("HOTLINE_METRICS_TOKEN"),
 		SMTP: SMTP{
 			Host:     str("HOTLINE_SMTP_HOST", ""),
 			Port:     integer("HOTLINE_SMTP_PORT", 587),

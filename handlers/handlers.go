@@ -16,7 +16,7 @@ func (a *api) listUnits(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": units, "next_cursor": nil})
+	return c.JSON(listOf[repo.Unit]{Items: units})
 }
 
 func (a *api) createUnit(c *fiber.Ctx) error {
@@ -92,7 +92,7 @@ func (a *api) listCategories(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": cats, "next_cursor": nil})
+	return c.JSON(listOf[repo.Category]{Items: cats})
 }
 
 func (a *api) createCategory(c *fiber.Ctx) error {
