@@ -1,6 +1,9 @@
 package config
 
 import (
+	"bytes"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -26,6 +29,44 @@ func TestLoad(t *testing.T) {
 	for _, name := range []string{"HOTLINE_PUBLIC_RATE_LIMIT", "HOTLINE_SESSION_TTL", "HOTLINE_TIMEZONE", "HOTLINE_SMTP_FROM"} {
 		if err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("error %v does not name %s", err, name)
+		}
+	}
+}
+
+// TestEverySettingReachesDockerAndREADME: each HOTLINE_* variable the service
+// reads is passed to the containers by docker-compose.yml and documented in
+// README.md's Configuration table.
+func TestEverySettingReachesDockerAndREADME(t *testing.T) {
+	var src []byte
+	for _, f := range []string{"config.go", "../cmd/hotline/main.go"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src = append(src, b...)
+	}
+	names := map[string]bool{}
+	for _, m := range regexp.MustCompile(`"(HOTLINE_[A-Z0-9_]+)"`).FindAllSubmatch(src, -1) {
+		names[string(m[1])] = true
+	}
+	if len(names) < 30 {
+		t.Fatalf("found only %d settings: %v", len(names), names)
+	}
+	compose, err := os.ReadFile("../docker-compose.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name := range names {
+		pass := regexp.MustCompile(`(?m)^\s+` + name + `: \$\{` + name + `:-[^}]*\}\s*$`)
+		if !pass.Match(compose) {
+			t.Errorf("docker-compose.yml does not pass %s through (want `%s: ${%s:-default}` under environment)", name, name, name)
+		}
+		if !bytes.Contains(readme, []byte("`"+name+"`")) {
+			t.Errorf("README.md's Configuration table does not name `%s`", name)
 		}
 	}
 }
