@@ -102,7 +102,7 @@ func takesNoArguments(cmd string) bool {
 	return false
 }
 
-const usage = `usage: hotline [all|serve|worker|migrate|stats verify|stats rebuild|demo-data|load]
+const usage = `usage: hotline [all|serve|worker|migrate|stats verify|stats rebuild|demo-data|load|help]
 
   all            API and worker in one process, after migrating (default)
   serve          the HTTP API only
@@ -111,7 +111,10 @@ const usage = `usage: hotline [all|serve|worker|migrate|stats verify|stats rebui
   stats verify   recompute the statistics from raw rows; exit 1 on any difference
   stats rebuild  recompute every statistics roll-up from scratch
   demo-data      load synthetic history: -items N (see -h)
-  load           drive mixed traffic against a running server (see -h)`
+  load           drive mixed traffic against a running server (see -h)
+  help           this text (also -h, --help)
+
+Settings come from HOTLINE_* environment variables (see README.md).`
 
 // newLogger logs JSON to stderr through the masking handler, so that no
 // phone number, e-mail or ID number reaches a log line.
