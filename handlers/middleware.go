@@ -35,16 +35,11 @@ func rejectUnknownMethods(app *fiber.App) {
 	}
 }
 
-// localRequestID is where requestID keeps a request's id.
-const localRequestID = "request_id"
-
-// requestID gives every request an id of ours, sent back in X-Request-Id and
-// written with every log line of the request. A client's own X-Request-Id is
-// never taken as ours: it is logged apart (clientRequestID).
+// requestID gives every request an id of ours, sent back in X-Request-Id,
+// which the access and error logs read from the response. A client's own
+// X-Request-Id is never taken as ours: it is logged apart (clientRequestID).
 func requestID(c *fiber.Ctx) error {
-	id := utils.UUIDv4()
-	c.Locals(localRequestID, id)
-	c.Set(fiber.HeaderXRequestID, id)
+	c.Set(fiber.HeaderXRequestID, utils.UUIDv4())
 	return c.Next()
 }
 
