@@ -71,6 +71,8 @@ type Config struct {
 	// LogLevel is the least severe level logged (HOTLINE_LOG_LEVEL: debug,
 	// info, warn or error).
 	LogLevel slog.Level
+	// MetricsToken, when set, is the bearer token /metrics requires.
+	MetricsToken string
 }
 
 // LogLevel reads HOTLINE_LOG_LEVEL (default info). The logger is built
@@ -180,6 +182,7 @@ func Load(getenv func(string) string) (Config, error) {
 		RetryMax:          duration("HOTLINE_RETRY_MAX", 5*time.Minute),
 		SweepInterval:     duration("HOTLINE_SWEEP_INTERVAL", 10*time.Second),
 		DeliveryTimeout:   duration("HOTLINE_DELIVERY_TIMEOUT", 30*time.Second),
+		MetricsToken:      getenv("HOTLINE_METRICS_TOKEN"),
 		SMTP: SMTP{
 			Host:     str("HOTLINE_SMTP_HOST", ""),
 			Port:     integer("HOTLINE_SMTP_PORT", 587),

@@ -1,7 +1,10 @@
 package config
 
 import (
+	"bytes"
 	"log/slog"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -82,5 +85,43 @@ func TestSecretsAndTLS(t *testing.T) {
 	c, err := Load(func(string) string { return "" })
 	if err != nil || c.SMTP.TLS != "starttls" || c.SessionIdle != 30*time.Minute || c.MaxSessions != 10 {
 		t.Errorf("defaults: TLS %q, idle %s, max sessions %d (%v)", c.SMTP.TLS, c.SessionIdle, c.MaxSessions, err)
+	}
+}
+
+// TestEverySettingReachesDockerAndREADME: each HOTLINE_* variable the service
+// reads is passed to the containers by docker-compose.yml and documented in
+// README.md's Configuration table.
+func TestEverySettingReachesDockerAndREADME(t *testing.T) {
+	var src []byte
+	for _, f := range []string{"config.go", "../cmd/hotline/main.go"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src = append(src, b...)
+	}
+	names := map[string]bool{}
+	for _, m := range regexp.MustCompile(`"(HOTLINE_[A-Z0-9_]+)"`).FindAllSubmatch(src, -1) {
+		names[string(m[1])] = true
+	}
+	if len(names) < 30 {
+		t.Fatalf("found only %d settings: %v", len(names), names)
+	}
+	compose, err := os.ReadFile("../docker-compose.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name := range names {
+		pass := regexp.MustCompile(`(?m)^\s+` + name + `: \$\{` + name + `:-[^}]*\}\s*$`)
+		if !pass.Match(compose) {
+			t.Errorf("docker-compose.yml does not pass %s through (want `%s: ${%s:-default}` under environment)", name, name, name)
+		}
+		if !bytes.Contains(readme, []byte("`"+name+"`")) {
+			t.Errorf("README.md's Configuration table does not name `%s`", name)
+		}
 	}
 }

@@ -120,6 +120,9 @@ func (c *Core) UpdateUser(ctx context.Context, id int64, in UserInput) (UserView
 		if err := in.check(&u, false); err != nil {
 			return err
 		}
+		if err := keepAnAdmin(ctx, q, before, u); err != nil {
+			return err
+		}
 		if in.Password != nil {
 			u.PasswordHash = hash
 		}
@@ -159,4 +162,28 @@ func (c *Core) newPasswordHash(ctx context.Context, id int64, in UserInput) (str
 		return "", err
 	}
 	return c.hashPassword(ctx, *in.Password)
+}
+
+// keepAnAdmin refuses a change that would leave no active admin: nobody could
+// manage accounts any more, and the next start could not create the first
+// admin under a name that is taken.
+func keepAnAdmin(ctx context.Context, q *repo.Q, before, after repo.User) error {
+	isAdmin := func(u repo.User) bool { return u.Active && domain.Role(u.Role) == domain.RoleAdmin }
+	if !isAdmin(before) || isAdmin(after) {
+		return nil
+	}
+	ids, err := q.LockActiveAdmins(ctx)
+	if err != nil {
+		return fmt.Errorf("lock the active admins: %w", err)
+	}
+	for _, id := range ids {
+		if id != before.ID {
+			return nil
+		}
+	}
+	field := "active"
+	if domain.Role(after.Role) != domain.RoleAdmin {
+		field = "role"
+	}
+	return domain.ValidationError{{Field: field, Message: "this is the last active admin: make another user admin first"}}
 }

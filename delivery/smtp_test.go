@@ -394,14 +394,11 @@ func TestSMTPContextCancel(t *testing.T) {
 	host, port := startFakeSMTP(t, fake)
 	s := NewSMTP(SMTPConfig{Host: host, Port: port, From: "noreply@example.gov.cn"})
 	ctx, cancel := context.WithCancel(context.Background())
+	s.Timeout = time.Hour // only the cancellation can end the wait for a greeting
 	time.AfterFunc(100*time.Millisecond, cancel)
-	start := time.Now()
 	err := s.Send(ctx, mailMessage())
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
-	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Fatalf("Send took %v after cancel", d)
 	}
 	fake.wait(t)
 }

@@ -74,7 +74,7 @@ func TestGracefulShutdown(t *testing.T) {
 			}
 		}()
 	}
-	time.Sleep(1500 * time.Millisecond)
+	testenv.Eventually(t, 30*time.Second, "calls to be accepted before the shutdown", func() bool { return accepted.Load() >= 20 })
 	sent := time.Now()
 	_ = proc.Process.Signal(syscall.SIGTERM)
 	done := make(chan error, 1)

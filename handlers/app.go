@@ -16,8 +16,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/cors"
 	"github.com/gofiber/fiber/v2/middleware/helmet"
-	"github.com/gofiber/fiber/v2/middleware/requestid"
-	"github.com/gofiber/fiber/v2/utils"
 	"github.com/hibiken/asynq"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
@@ -75,7 +73,7 @@ func New(d Deps) *fiber.App {
 		DisableStartupMessage:   true,
 	})
 	app.Use(a.recoverer)
-	app.Use(requestid.New(requestid.Config{Generator: utils.UUIDv4}))
+	app.Use(requestID)
 	app.Use(helmet.New(helmet.Config{
 		ContentSecurityPolicy: "default-src 'none'; frame-ancestors 'none'",
 		ReferrerPolicy:        "no-referrer",
@@ -85,6 +83,7 @@ func New(d Deps) *fiber.App {
 	app.Use(a.accessLog)
 	app.Use(checkParams)
 	app.Use("/api/v1", noStore)
+	app.Use("/api", requireJSONBody)
 	if len(d.Config.CORSOrigins) > 0 {
 		app.Use("/api/v1/public", cors.New(cors.Config{
 			AllowOrigins: strings.Join(d.Config.CORSOrigins, ","),
@@ -101,6 +100,7 @@ func New(d Deps) *fiber.App {
 		d.Mount(app)
 	}
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	rejectUnknownMethods(app)
 	return app
 }
 
@@ -162,8 +162,12 @@ func (a *api) accessLog(c *fiber.Ctx) error {
 	if status >= 500 {
 		level = slog.LevelWarn
 	}
-	a.Log.Log(c.UserContext(), level, "http", "method", c.Method(), "route", routePath(c), "status", status,
-		"ms", time.Since(start).Milliseconds(), "request_id", c.GetRespHeader(fiber.HeaderXRequestID))
+	attrs := []any{"method", c.Method(), "route", routePath(c), "status", status,
+		"ms", time.Since(start).Milliseconds(), "request_id", c.GetRespHeader(fiber.HeaderXRequestID)}
+	if id := clientRequestID(c); id != "" {
+		attrs = append(attrs, "client_request_id", id)
+	}
+	a.Log.Log(c.UserContext(), level, "http", attrs...)
 	return err
 }
 

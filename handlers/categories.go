@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"hotline/core"
+	"hotline/repo"
 )
 
 func (a *api) listCategories(c *fiber.Ctx) error {
@@ -11,7 +12,7 @@ func (a *api) listCategories(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": cats, "next_cursor": nil})
+	return c.JSON(listOf[repo.Category]{Items: cats})
 }
 
 func (a *api) createCategory(c *fiber.Ctx) error {

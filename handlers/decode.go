@@ -84,8 +84,8 @@ func jsonType(kind string) string {
 // body decodes the request body of c into dst. A body that is not declared as
 // JSON is refused with 415.
 func body(c *fiber.Ctx, dst any) error {
-	if ct := c.Get(fiber.HeaderContentType); ct != "" && !strings.Contains(strings.ToLower(ct), "json") {
-		return newProblem(fiber.StatusUnsupportedMediaType, "unsupported_media_type", "send Content-Type: application/json")
+	if len(c.Body()) > 0 && !isJSONContentType(c.Get(fiber.HeaderContentType)) {
+		return unsupportedMediaType()
 	}
 	return decodeJSON(c.Body(), dst, false)
 }

@@ -99,7 +99,7 @@ func getItem(t *testing.T, s *testenv.Server, token string, id int64) item {
 func waitStatus(t *testing.T, s *testenv.Server, token string, id int64, status string) item {
 	t.Helper()
 	var it item
-	testenv.Eventually(t, 10*time.Second, fmt.Sprintf("item %d to be %s", id, status), func() bool {
+	testenv.Eventually(t, 30*time.Second, fmt.Sprintf("item %d to be %s", id, status), func() bool {
 		it = getItem(t, s, token, id)
 		return it.Status == status
 	})
@@ -209,7 +209,10 @@ func TestAnsweredOnCallIsNotRouted(t *testing.T) {
 	if it.Status != "answered" || it.RepliedAt == nil {
 		t.Fatalf("answered call: %+v", it)
 	}
-	time.Sleep(700 * time.Millisecond) // two reconciler rounds
+	// a call logged after it gets routed: the worker has been routing since
+	// the answered call came in, and left that one alone
+	later := call(t, s, op, map[string]any{"caller_phone": "13900000006", "kind": "complaint", "content": "出租车拒载"})
+	waitStatus(t, s, op, later.ID, "dispatched")
 	got := getItem(t, s, op, it.ID)
 	if got.Status != "answered" || got.PrimaryUnitCode != nil || got.count("routed") != 0 {
 		t.Fatalf("answered item changed: %+v %v", got.Status, got.actions())

@@ -113,7 +113,7 @@ func (a *api) mountOps(app *fiber.App) {
 	})
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) })
 	app.Get("/readyz", a.readyz)
-	app.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{})))
+	app.Get("/metrics", a.metricsAuth, adaptor.HTTPHandler(promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{})))
 	if a.Inspector != nil {
 		opt, err := asynq.ParseRedisURI(a.Config.RedisURL)
 		if err == nil {

@@ -50,4 +50,13 @@ func TestReadmeWalkthrough(t *testing.T) {
 			t.Errorf("run %d: not item 1 (the Idempotency-Key should replay it):\n%s", run, text)
 		}
 	}
+	var rules struct {
+		Items []struct {
+			PrimaryUnitCode string `json:"primary_unit_code"`
+		} `json:"items"`
+	}
+	s.Expect(t, 200, testenv.Req{Method: "GET", Path: "/api/v1/routing-rules", Token: s.Admin(t)}).Decode(t, &rules)
+	if len(rules.Items) != 1 || rules.Items[0].PrimaryUnitCode != "TAXI" {
+		t.Errorf("after two runs the routing rules are %+v, want the one rule to TAXI", rules.Items)
+	}
 }

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/gofiber/fiber/v2"
@@ -265,10 +266,33 @@ type listOf[T any] struct {
 	NextCursor *string `json:"next_cursor"`
 }
 
+// MarshalJSON writes an empty page as "items": [], never null.
+func (l listOf[T]) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Items      []T     `json:"items"`
+		NextCursor *string `json:"next_cursor"`
+	}{nonNil(l.Items), l.NextCursor})
+}
+
 type notificationList struct {
 	Items      []core.NotificationView `json:"items"`
 	NextCursor *string                 `json:"next_cursor"`
 	Unread     int64                   `json:"unread"`
+}
+
+// MarshalJSON writes no notices as "items": [], never null.
+func (l notificationList) MarshalJSON() ([]byte, error) {
+	type plain notificationList
+	l.Items = nonNil(l.Items)
+	return json.Marshal(plain(l))
+}
+
+// nonNil is s, or an empty slice for nil, which JSON writes as [] (not null).
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 // RouteInfo describes an endpoint for tests and tools.

@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"hotline/core"
+	"hotline/repo"
 )
 
 func (a *api) listUnits(c *fiber.Ctx) error {
@@ -11,7 +12,7 @@ func (a *api) listUnits(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": units, "next_cursor": nil})
+	return c.JSON(listOf[repo.Unit]{Items: units})
 }
 
 func (a *api) createUnit(c *fiber.Ctx) error {

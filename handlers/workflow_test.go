@@ -220,21 +220,24 @@ func TestItemTurnsOverdueAndIsEscalated(t *testing.T) {
 	t.Parallel()
 	d := newDepartment(t)
 	s, op, mgr, head := d.s, d.tokens["operator"], d.tokens["manager"], d.tokens["taxi_head"]
-	// the reminder falls at four fifths of the (working) time: 6.4 s ahead
-	due := time.Now().Add(8 * time.Second).Truncate(time.Second)
+	// the reminder falls at four fifths of the (working) time: 9.6 s ahead,
+	// well before the due time even when the worker is slow to pick it up
+	due := time.Now().Add(12 * time.Second).Truncate(time.Second)
 	id := platformItem(t, s, "OVERDUE-1", "出租车投诉(上级交办,限时)", due)
 	it := waitStatus(t, s, op, id, "dispatched")
-	if it.Overdue {
+	if it.Overdue && time.Now().Before(due) {
 		t.Fatal("overdue before its due time")
 	}
-	testenv.Eventually(t, 15*time.Second, "the item to turn overdue", func() bool {
+	// the overdue check and the sign-for check are separate tasks, each in its
+	// own transaction: wait for both events
+	testenv.Eventually(t, 30*time.Second, "the item to turn overdue and its sign-for to be late", func() bool {
 		it = getItem(t, s, op, id)
-		return it.Overdue
+		return it.Overdue && it.count("accept_overdue") > 0
 	})
-	if it.count("overdue") != 1 {
+	if it.count("overdue") != 1 || it.count("accept_overdue") != 1 {
 		t.Errorf("overdue events: %v", it.actions())
 	}
-	// the reminder went out before, and the sign-for deadline passed too
+	// the reminder went out before the item turned overdue
 	if got := strings.Join(it.actions(), ","); got != "created,routed,reminded,overdue,accept_overdue" &&
 		got != "created,routed,reminded,accept_overdue,overdue" {
 		t.Errorf("events %s", got)
@@ -285,7 +288,12 @@ func TestOverdueWithoutRedis(t *testing.T) {
 		t.Errorf("events %v", it.actions())
 	}
 	s.Redis.Start()
-	time.Sleep(1500 * time.Millisecond) // the scheduled tasks and sweeps run again: nothing doubles
+	// once a later item has turned overdue too, the scheduled tasks and the
+	// sweeps have run again since Redis came back: nothing doubles
+	later := platformItem(t, s, "OVERDUE-3", "出租车投诉(上级交办)", time.Now().Add(2*time.Second))
+	testenv.Eventually(t, 30*time.Second, "a later item to turn overdue after Redis came back", func() bool {
+		return getItem(t, s, op, later).Overdue
+	})
 	if n := getItem(t, s, op, id).count("overdue"); n != 1 {
 		t.Errorf("%d overdue events after Redis came back", n)
 	}

@@ -5,10 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -288,19 +291,18 @@ func TestInterrupt(t *testing.T) {
 	if _, err := Run(ctx, Config{URL: s.URL, Duration: time.Minute, AdminPassword: testenv.AdminPassword}); err == nil {
 		t.Error("a run cancelled before setup reported no error")
 	}
-	// cancel a second after the traffic started (setup hashes passwords,
-	// which takes a while under the race detector)
+	// cancel as soon as the first call has been answered 201: the run is
+	// meant to last an hour, so only the cancellation can end it
 	ctx, cancel = context.WithCancel(context.Background())
 	defer cancel()
-	watch := &onMessage{msg: "load: traffic starts", f: func() { time.AfterFunc(time.Second, cancel) }}
-	start := time.Now()
-	rep, err := Run(ctx, Config{URL: s.URL, Duration: time.Minute, Rate: 0, Workers: 4,
-		AdminPassword: testenv.AdminPassword, Log: slog.New(watch)})
+	client := &http.Client{Transport: &cancelAfterCall{next: http.DefaultTransport, cancel: cancel}}
+	rep, err := Run(ctx, Config{URL: s.URL, Duration: time.Hour, Rate: 0, Workers: 4,
+		AdminPassword: testenv.AdminPassword, Client: client})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !rep.Interrupted || time.Since(start) > 20*time.Second {
-		t.Errorf("interrupted %v after %v", rep.Interrupted, time.Since(start))
+	if !rep.Interrupted || rep.Elapsed >= time.Hour.Seconds() {
+		t.Errorf("interrupted %v after %.1fs", rep.Interrupted, rep.Elapsed)
 	}
 	if rep.Op("call").OK == 0 || rep.ServerErrors != 0 {
 		t.Errorf("interrupted report: %s", fmt.Sprint(rep.Operations))
@@ -345,18 +347,26 @@ func TestThrottled(t *testing.T) {
 	}
 }
 
-// onMessage is a slog handler that calls f when a record with msg is logged.
-type onMessage struct {
-	msg string
-	f   func()
+// cancelAfterCall is a transport that cancels the run once a call has been
+// answered 201. It reads that answer in full first, so that the call counts
+// as answered although the run's context ends right after.
+type cancelAfterCall struct {
+	next   http.RoundTripper
+	cancel context.CancelFunc
+	once   sync.Once
 }
 
-func (h *onMessage) Enabled(context.Context, slog.Level) bool { return true }
-func (h *onMessage) Handle(_ context.Context, r slog.Record) error {
-	if r.Message == h.msg {
-		h.f()
+func (c *cancelAfterCall) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := c.next.RoundTrip(req)
+	if err != nil || req.Method != http.MethodPost || req.URL.Path != "/api/v1/calls" || resp.StatusCode != http.StatusCreated {
+		return resp, err
 	}
-	return nil
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	c.once.Do(c.cancel)
+	return resp, nil
 }
-func (h *onMessage) WithAttrs([]slog.Attr) slog.Handler { return h }
-func (h *onMessage) WithGroup(string) slog.Handler      { return h }

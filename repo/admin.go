@@ -60,6 +60,15 @@ func (q *Q) UpdateUser(ctx context.Context, u User) (User, error) {
 	return out, err
 }
 
+// LockActiveAdmins locks the rows of the active admins until the transaction
+// ends and returns their ids: a concurrent change of an admin waits, and then
+// sees the admins that are left.
+func (q *Q) LockActiveAdmins(ctx context.Context) ([]int64, error) {
+	var ids []int64
+	err := sqlxSelect(ctx, q, "lock active admins", &ids, `SELECT id FROM users WHERE role = 'admin' AND active ORDER BY id FOR UPDATE`)
+	return ids, err
+}
+
 // AdminExists reports whether an active admin account exists.
 func (q *Q) AdminExists(ctx context.Context) (bool, error) {
 	var ok bool

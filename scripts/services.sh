@@ -1,9 +1,21 @@
 #!/usr/bin/env bash
-# Makes sure PostgreSQL and Redis answer on 127.0.0.1 for `make run` and
-# `make test`: services already running are used as they are; missing ones are
-# installed from Debian's packages (postgresql, redis-server) and started.
-# It never stops or reconfigures a service it did not install.
+# Makes sure this Debian machine has what `make run` and `make test` need,
+# installing what is missing from Debian's packages (after one apt-get update):
+#   always        ca-certificates (Go downloads modules over HTTPS),
+#                 postgresql and redis-server, started and answering on 127.0.0.1
+#   with --tests  gcc (cgo, which -race needs), curl (the README walk-through
+#                 test), chromium and fonts-noto-cjk (the browser tests)
+# Services already running are used as they are; it never stops or
+# reconfigures a service it did not install. make and Go it cannot install:
+# they are what runs it.
 set -euo pipefail
+
+for_tests=
+case "${1:-}" in
+--tests) for_tests=1 ;;
+"") ;;
+*) echo "usage: $0 [--tests]" >&2; exit 2 ;;
+esac
 
 PG_PORT=${PG_PORT:-5432}
 REDIS_PORT=${REDIS_PORT:-6379}
@@ -33,7 +45,23 @@ apt_install() {
 		apt_updated=1
 	fi
 	log "installing $*"
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+installed() { # package: dpkg has it installed
+	[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
+}
+
+# ensure_packages package...: installs those of the packages that are missing,
+# in one apt-get call.
+ensure_packages() {
+	local missing=() p
+	for p in "$@"; do
+		installed "$p" || missing+=("$p")
+	done
+	if [ ${#missing[@]} -gt 0 ]; then
+		apt_install "${missing[@]}"
+	fi
 }
 
 wait_for() { # what, command...
@@ -44,6 +72,12 @@ wait_for() { # what, command...
 	done
 	log "$what did not come up"; return 1
 }
+
+# --- tools
+ensure_packages ca-certificates
+if [ -n "$for_tests" ]; then
+	ensure_packages gcc libc6-dev curl chromium fonts-noto-cjk
+fi
 
 # --- PostgreSQL
 if answers "$PG_PORT"; then
@@ -72,7 +106,7 @@ fi
 
 # --- Redis (the binary is needed by the tests, which start their own servers)
 if ! command -v redis-server >/dev/null; then
-	apt_install redis-server
+	ensure_packages redis-server
 fi
 if redis_pongs; then
 	log "Redis answers on 127.0.0.1:$REDIS_PORT"

@@ -16,10 +16,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
-	"strings"
+	"slices"
 	"syscall"
 	"time"
 	_ "time/tzdata" // Asia/Shanghai even on machines without tzdata
@@ -33,28 +34,29 @@ import (
 )
 
 func main() {
-	cmd := "all"
-	args := os.Args[1:]
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		cmd, args = args[0], args[1:]
-	}
+	cmd, args := command(os.Args[1:])
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	log := newLogger()
 	redis.SetLogger(queue.RedisLogger{Log: log})
 	var err error
 	switch cmd {
-	case "all", "serve", "worker":
-		err = run(ctx, log, cmd)
-	case "migrate":
-		err = migrate(ctx, log)
+	case "all", "serve", "worker", "migrate":
+		switch {
+		case len(args) > 0:
+			err = fmt.Errorf("%s takes no arguments, got %q\n\n%s", cmd, args, usage)
+		case cmd == "migrate":
+			err = migrate(ctx, log)
+		default:
+			err = run(ctx, log, cmd)
+		}
 	case "stats":
 		err = statsCmd(ctx, log, args)
 	case "demo-data":
 		err = demoData(ctx, log, args)
 	case "load":
 		err = loadCmd(ctx, log, args)
-	case "help", "-h", "--help":
+	case "help":
 		fmt.Println(usage)
 		return
 	default:
@@ -66,7 +68,41 @@ func main() {
 	}
 }
 
-const usage = `usage: hotline [all|serve|worker|migrate|stats verify|stats rebuild|demo-data|load]
+// command splits the arguments into the subcommand and its own arguments.
+// No argument means "all". -h, --help or help, first or after a subcommand
+// that takes no arguments, mean "help": asking for help never starts the
+// server.
+func command(args []string) (string, []string) {
+	if len(args) == 0 {
+		return "all", nil
+	}
+	cmd, rest := args[0], args[1:]
+	if isHelp(cmd) {
+		return "help", nil
+	}
+	if takesNoArguments(cmd) && slices.ContainsFunc(rest, isHelp) {
+		return "help", nil
+	}
+	return cmd, rest
+}
+
+func isHelp(arg string) bool {
+	switch arg {
+	case "help", "-h", "-help", "--help":
+		return true
+	}
+	return false
+}
+
+func takesNoArguments(cmd string) bool {
+	switch cmd {
+	case "all", "serve", "worker", "migrate":
+		return true
+	}
+	return false
+}
+
+const usage = `usage: hotline [all|serve|worker|migrate|stats verify|stats rebuild|demo-data|load|help]
 
   all            API and worker in one process, after migrating (default)
   serve          the HTTP API only
@@ -75,7 +111,10 @@ const usage = `usage: hotline [all|serve|worker|migrate|stats verify|stats rebui
   stats verify   recompute the statistics from raw rows; exit 1 on any difference
   stats rebuild  recompute every statistics roll-up from scratch
   demo-data      load synthetic history: -items N (see -h)
-  load           drive mixed traffic against a running server (see -h)`
+  load           drive mixed traffic against a running server (see -h)
+  help           this text (also -h, --help)
+
+Settings come from HOTLINE_* environment variables (see README.md).`
 
 // newLogger logs JSON to stderr through the masking handler, so that no
 // phone number, e-mail or ID number reaches a log line.
@@ -125,11 +164,7 @@ func run(ctx context.Context, log *slog.Logger, mode string) error {
 			return err
 		}
 		if created {
-			if pw == "" {
-				pw = "(the value of HOTLINE_ADMIN_PASSWORD)"
-			}
-			// printed once, to stdout, not to the log
-			fmt.Printf("\n  First admin created.\n  username: %s\n  password: %s\n\n", s.Config.AdminUsername, pw)
+			announceAdmin(os.Stdout, log, s.Config.AdminUsername, pw)
 		}
 	}
 	errc := make(chan error, 2)
@@ -169,6 +204,17 @@ func run(ctx context.Context, log *slog.Logger, mode string) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// announceAdmin tells who the first admin is. A generated password is
+// printed once, to w, never to the log; a password from HOTLINE_ADMIN_PASSWORD
+// is the operator's own and is not repeated.
+func announceAdmin(w io.Writer, log *slog.Logger, username, generated string) {
+	if generated == "" {
+		log.Info("first admin created with the password of HOTLINE_ADMIN_PASSWORD", "username", username)
+		return
+	}
+	fmt.Fprintf(w, "\n  First admin created.\n  username: %s\n  password: %s\n\n", username, generated)
 }
 
 // stopOthers asks the process to stop when one half failed.
