@@ -157,9 +157,11 @@ func IsDataException(err error) bool {
 	return errors.As(err, &pe) && strings.HasPrefix(string(pe.Code), "22")
 }
 
-// IsUnavailable reports whether err means the database cannot be reached right
-// now (connection refused or cut, server shutting down or starting), as
-// opposed to a bad query: the API answers 503 with Retry-After for these.
+// IsUnavailable reports whether err means the database cannot serve anyone
+// right now, as opposed to a bad query: connection refused, cut or timed out,
+// the server shutting down or starting, or out of a resource (disk full, out
+// of memory, too many connections). The API answers 503 with Retry-After for
+// these, and the worker retries them without counting them against a task.
 func IsUnavailable(err error) bool {
 	if err == nil {
 		return false
@@ -171,12 +173,28 @@ func IsUnavailable(err error) bool {
 	}
 	var pe *pq.Error
 	if errors.As(err, &pe) {
-		code := string(pe.Code)
-		// 08: connection exception; 57P01-57P03: admin shutdown, crash shutdown, cannot connect now; 53300: too many connections
-		return strings.HasPrefix(code, "08") || code == "57P01" || code == "57P02" || code == "57P03" || code == "53300"
+		return unavailableCode(string(pe.Code))
 	}
 	var ne net.Error
 	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
+}
+
+// unavailableCode reports whether a SQLSTATE is an outage of the database
+// rather than a fault of the statement.
+func unavailableCode(code string) bool {
+	switch {
+	case strings.HasPrefix(code, "08"): // connection exception
+		return true
+	case strings.HasPrefix(code, "53"): // insufficient resources: 53100 disk full, 53200 out of memory, 53300 too many connections, 53400 configuration limit
+		return true
+	}
+	switch code {
+	case "57P01", "57P02", "57P03": // admin shutdown, crash shutdown, cannot connect now
+		return true
+	case "58030": // I/O error
+		return true
+	}
+	return false
 }
 
 func notFound(err error) error {
