@@ -51,6 +51,12 @@ type Config struct {
 	SweepInterval time.Duration
 	// DeliveryTimeout bounds one attempt to send a message.
 	DeliveryTimeout time.Duration
+	// DeliveryConcurrency is the number of messages a worker sends at once,
+	// apart from its other tasks.
+	DeliveryConcurrency int
+	// RequestTimeout bounds the work of one HTTP request; a request that
+	// waits longer on a dependency answers 503.
+	RequestTimeout time.Duration
 }
 
 // SMTP are the settings of the mail adapter (HOTLINE_SMTP_*).
@@ -108,31 +114,33 @@ func Load(getenv func(string) string) (Config, error) {
 		return out
 	}
 	c := Config{
-		DatabaseURL:       str("HOTLINE_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hotline?sslmode=disable"),
-		RedisURL:          str("HOTLINE_REDIS_URL", "redis://127.0.0.1:6379/0"),
-		HTTPAddr:          str("HOTLINE_HTTP_ADDR", ":8080"),
-		AdminUsername:     str("HOTLINE_ADMIN_USERNAME", "admin"),
-		AdminPassword:     getenv("HOTLINE_ADMIN_PASSWORD"),
-		WebhookSecret:     getenv("HOTLINE_WEBHOOK_SECRET"),
-		PlatformAPIKey:    getenv("HOTLINE_PLATFORM_API_KEY"),
-		TimeZone:          str("HOTLINE_TIMEZONE", "Asia/Shanghai"),
-		PublicRateLimit:   integer("HOTLINE_PUBLIC_RATE_LIMIT", 30),
-		DeliveryURL:       str("HOTLINE_DELIVERY_URL", ""),
-		WorkingHours:      str("HOTLINE_WORKING_HOURS", "09:00-12:00,13:30-17:30"),
-		SessionTTL:        duration("HOTLINE_SESSION_TTL", 12*time.Hour),
-		RatingLinkTTL:     duration("HOTLINE_RATING_LINK_TTL", 15*24*time.Hour),
-		RatingWindow:      duration("HOTLINE_RATING_WINDOW", 15*24*time.Hour),
-		PublicBaseURL:     strings.TrimRight(str("HOTLINE_PUBLIC_BASE_URL", "http://localhost:8080"), "/"),
-		TrustedProxies:    list("HOTLINE_TRUSTED_PROXIES"),
-		CORSOrigins:       list("HOTLINE_CORS_ORIGINS"),
-		WorkerConcurrency: integer("HOTLINE_WORKER_CONCURRENCY", 20),
-		ReconcileInterval: duration("HOTLINE_RECONCILE_INTERVAL", 2*time.Second),
-		RetentionYears:    integer("HOTLINE_RETENTION_YEARS", 0),
-		DeliveryMaxRetry:  integer("HOTLINE_DELIVERY_MAX_RETRY", 10),
-		RetryBase:         duration("HOTLINE_RETRY_BASE", 2*time.Second),
-		RetryMax:          duration("HOTLINE_RETRY_MAX", 5*time.Minute),
-		SweepInterval:     duration("HOTLINE_SWEEP_INTERVAL", 10*time.Second),
-		DeliveryTimeout:   duration("HOTLINE_DELIVERY_TIMEOUT", 30*time.Second),
+		DatabaseURL:         str("HOTLINE_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hotline?sslmode=disable"),
+		RedisURL:            str("HOTLINE_REDIS_URL", "redis://127.0.0.1:6379/0"),
+		HTTPAddr:            str("HOTLINE_HTTP_ADDR", ":8080"),
+		AdminUsername:       str("HOTLINE_ADMIN_USERNAME", "admin"),
+		AdminPassword:       getenv("HOTLINE_ADMIN_PASSWORD"),
+		WebhookSecret:       getenv("HOTLINE_WEBHOOK_SECRET"),
+		PlatformAPIKey:      getenv("HOTLINE_PLATFORM_API_KEY"),
+		TimeZone:            str("HOTLINE_TIMEZONE", "Asia/Shanghai"),
+		PublicRateLimit:     integer("HOTLINE_PUBLIC_RATE_LIMIT", 30),
+		DeliveryURL:         str("HOTLINE_DELIVERY_URL", ""),
+		WorkingHours:        str("HOTLINE_WORKING_HOURS", "09:00-12:00,13:30-17:30"),
+		SessionTTL:          duration("HOTLINE_SESSION_TTL", 12*time.Hour),
+		RatingLinkTTL:       duration("HOTLINE_RATING_LINK_TTL", 15*24*time.Hour),
+		RatingWindow:        duration("HOTLINE_RATING_WINDOW", 15*24*time.Hour),
+		PublicBaseURL:       strings.TrimRight(str("HOTLINE_PUBLIC_BASE_URL", "http://localhost:8080"), "/"),
+		TrustedProxies:      list("HOTLINE_TRUSTED_PROXIES"),
+		CORSOrigins:         list("HOTLINE_CORS_ORIGINS"),
+		WorkerConcurrency:   integer("HOTLINE_WORKER_CONCURRENCY", 20),
+		ReconcileInterval:   duration("HOTLINE_RECONCILE_INTERVAL", 2*time.Second),
+		RetentionYears:      integer("HOTLINE_RETENTION_YEARS", 0),
+		DeliveryMaxRetry:    integer("HOTLINE_DELIVERY_MAX_RETRY", 10),
+		RetryBase:           duration("HOTLINE_RETRY_BASE", 2*time.Second),
+		RetryMax:            duration("HOTLINE_RETRY_MAX", 5*time.Minute),
+		SweepInterval:       duration("HOTLINE_SWEEP_INTERVAL", 10*time.Second),
+		DeliveryTimeout:     duration("HOTLINE_DELIVERY_TIMEOUT", 30*time.Second),
+		DeliveryConcurrency: integer("HOTLINE_DELIVERY_CONCURRENCY", 10),
+		RequestTimeout:      duration("HOTLINE_REQUEST_TIMEOUT", 10*time.Second),
 		SMTP: SMTP{
 			Host:     str("HOTLINE_SMTP_HOST", ""),
 			Port:     integer("HOTLINE_SMTP_PORT", 587),
@@ -149,6 +157,9 @@ func Load(getenv func(string) string) (Config, error) {
 	c.Location = loc
 	if c.WorkerConcurrency == 0 {
 		c.WorkerConcurrency = 1
+	}
+	if c.DeliveryConcurrency == 0 {
+		c.DeliveryConcurrency = 1
 	}
 	if c.SMTP.Host != "" && c.SMTP.From == "" {
 		errs = append(errs, "HOTLINE_SMTP_FROM: required when HOTLINE_SMTP_HOST is set")

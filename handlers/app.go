@@ -67,6 +67,7 @@ func New(d Deps) *fiber.App {
 		DisableStartupMessage:   true,
 	})
 	app.Use(a.recoverer)
+	app.Use(a.deadline)
 	app.Use(requestid.New(requestid.Config{Generator: utils.UUIDv4}))
 	app.Use(helmet.New(helmet.Config{
 		ContentSecurityPolicy: "default-src 'none'; frame-ancestors 'none'",

@@ -101,13 +101,16 @@ func DeliverTask(deliveryID int64, manual, attempt, lost int, at time.Time) (*as
 	}
 }
 
+// slotTimeout bounds one run of a periodic task, queued or run in place.
+const slotTimeout = 5 * time.Minute
+
 // SlotTask is a periodic task with one firing per time slot, however many
 // workers tick: its TaskID is the type and the slot.
 func SlotTask(typ string, slot time.Time, every time.Duration) (*asynq.Task, []asynq.Option) {
 	id := fmt.Sprintf("%s:%d", typ, slot.Unix())
 	return asynq.NewTask(typ, nil), []asynq.Option{
 		asynq.Queue(QueueLow), asynq.TaskID(id), asynq.Retention(3 * every), asynq.MaxRetry(0),
-		asynq.Timeout(5 * time.Minute),
+		asynq.Timeout(slotTimeout),
 	}
 }
 

@@ -267,6 +267,8 @@ func (w *Worker) periodic(ctx context.Context, typ string, slot time.Time, every
 	if err == nil || ctx.Err() != nil {
 		return
 	}
+	ctx, cancel = context.WithTimeout(ctx, slotTimeout)
+	defer cancel()
 	ran, lerr := w.core.RunExclusive(ctx, typ, func(ctx context.Context) error {
 		var h func(context.Context, *asynq.Task) error
 		switch typ {

@@ -36,12 +36,14 @@ type Q struct {
 	x sqlx.ExtContext
 }
 
-// Open connects to Postgres and checks the connection.
+// Open connects to Postgres and checks the connection. Every connection
+// gives up at the deadline of the call using it (see newConnector).
 func Open(ctx context.Context, url string, maxConns int) (*Store, error) {
-	db, err := sqlx.Open("postgres", url)
+	connector, err := newConnector(url)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	db := sqlx.NewDb(sql.OpenDB(connector), "postgres")
 	if maxConns <= 0 {
 		maxConns = 20
 	}
