@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"hotline/domain"
+	"hotline/queue"
 )
 
 // httpMetrics counts requests by route pattern and status.
@@ -74,7 +75,7 @@ func (o *opsCollector) Collect(ch chan<- prometheus.Metric) {
 	up := 0.0
 	if o.a.Inspector != nil {
 		up = 1
-		for _, q := range []string{"critical", "default", "low"} {
+		for _, q := range queue.Queues {
 			info, err := o.a.Inspector.GetQueueInfo(q)
 			if errors.Is(err, asynq.ErrQueueNotFound) {
 				info = &asynq.QueueInfo{Queue: q}

@@ -20,12 +20,17 @@ import (
 	"hotline/core"
 )
 
-// Queues, by priority.
+// Queues. The first three share the worker's slots, by priority; the
+// delivery queue has slots of its own (see Worker.Run).
 const (
 	QueueCritical = "critical" // intake and routing
-	QueueDefault  = "default"  // deadlines, notifications, delivery
+	QueueDefault  = "default"  // deadlines
 	QueueLow      = "low"      // statistics and sweeps
+	QueueDelivery = "delivery" // outbound messages
 )
+
+// Queues is every queue, for metrics and inspection.
+var Queues = []string{QueueCritical, QueueDefault, QueueLow, QueueDelivery}
 
 // Task types.
 const (
@@ -96,7 +101,7 @@ func DeliverTask(deliveryID int64, manual, attempt, lost int, at time.Time) (*as
 		id += fmt.Sprintf(":%d", lost)
 	}
 	return asynq.NewTask(TypeDeliver, mustJSON(Payload{DeliveryID: deliveryID})), []asynq.Option{
-		asynq.Queue(QueueDefault), asynq.TaskID(id), asynq.ProcessAt(at), asynq.Retention(time.Hour),
+		asynq.Queue(QueueDelivery), asynq.TaskID(id), asynq.ProcessAt(at), asynq.Retention(time.Hour),
 		asynq.MaxRetry(10), asynq.Timeout(2 * time.Minute),
 	}
 }
