@@ -676,6 +676,7 @@ func (c *Core) Close(ctx context.Context, v domain.Viewer, id int64, in Decision
 	if err != nil {
 		return ItemView{}, err
 	}
+	c.tasks.DropDeadlines(it.ID)
 	return c.itemView(v, it), nil
 }
 
@@ -763,6 +764,7 @@ func (c *Core) Merge(ctx context.Context, v domain.Viewer, id int64, in MergeInp
 	if err != nil {
 		return ItemView{}, err
 	}
+	c.tasks.DropDeadlines(id)
 	c.kickDeliveries(ctx, id)
 	return c.itemView(v, out), nil
 }

@@ -218,6 +218,9 @@ func (c *Core) Return(ctx context.Context, v domain.Viewer, id int64, in ReturnI
 	if err != nil {
 		return ItemView{}, err
 	}
+	if it.PrimaryUnitCode == nil { // back to dispatch: the unit's deadlines went with it
+		c.tasks.DropDeadlines(it.ID)
+	}
 	return c.itemView(v, it), nil
 }
 
@@ -416,7 +419,7 @@ func (c *Core) Reply(ctx context.Context, v domain.Viewer, id int64, in ReplyInp
 		return ReplyView{}, err
 	}
 	if completed {
-		c.tasks.ScheduleDeadlines(id, nil, nil, nil)
+		c.tasks.DropDeadlines(id)
 	}
 	c.kickDeliveries(ctx, id)
 	reply, err = c.store.Q().GetReply(ctx, id, reply.ID)
@@ -446,6 +449,7 @@ func (c *Core) ApproveReply(ctx context.Context, v domain.Viewer, id, replyID in
 	if err != nil {
 		return ItemView{}, err
 	}
+	c.tasks.DropDeadlines(id)
 	c.kickDeliveries(ctx, id)
 	return c.itemView(v, it), nil
 }
