@@ -59,7 +59,7 @@ func send(s *testenv.Server, method, path, token, key string, body any) (answer,
 // stored and routed once.
 func TestDatabaseStalled(t *testing.T) {
 	t.Parallel()
-	s, op := newDept(t, testenv.Options{DBProxy: true, Env: map[string]string{"HOTLINE_REQUEST_TIMEOUT": "2s"}})
+	s, op := newDept(t, testenv.Options{DBProxy: true, Env: map[string]string{"HOTLINE_REQUEST_TIMEOUT": "5s"}})
 	before := postCalls(t, s, op, 5, "before")
 	routedOnce(t, s, len(before))
 

@@ -105,7 +105,7 @@ func (s *Store) Tx(ctx context.Context, fn func(q *Q) error) error {
 	q := &Q{x: tx}
 	if err := fn(q); err != nil {
 		_ = tx.Rollback()
-		return err
+		return contextEnded(ctx, err)
 	}
 	if c := idemClaimFrom(ctx); c != nil && !c.claimed && c.ResourceKind != "" {
 		if err := q.claimIdempotency(ctx, c); err != nil {
@@ -114,7 +114,7 @@ func (s *Store) Tx(ctx context.Context, fn func(q *Q) error) error {
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return fmt.Errorf("commit: %w", contextEnded(ctx, err))
 	}
 	if c := idemClaimFrom(ctx); c != nil && c.ResourceKind != "" {
 		c.claimed = true
@@ -130,7 +130,18 @@ func (s *Store) ReadTx(ctx context.Context, fn func(q *Q) error) error {
 		return fmt.Errorf("begin read transaction: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // read-only: nothing to keep
-	return fn(&Q{x: tx})
+	return contextEnded(ctx, fn(&Q{x: tx}))
+}
+
+// contextEnded says why a transaction was done before its work was: when
+// ctx ends, database/sql rolls the transaction back and what follows fails
+// with sql.ErrTxDone, which would read as a bug rather than as the deadline
+// (503) it is.
+func contextEnded(ctx context.Context, err error) error {
+	if errors.Is(err, sql.ErrTxDone) && ctx.Err() != nil {
+		return fmt.Errorf("%w (%w)", ctx.Err(), err)
+	}
+	return err
 }
 
 // IsUniqueViolation reports whether err is a unique violation, and on which

@@ -2,6 +2,7 @@ package repo
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"testing"
@@ -47,5 +48,17 @@ func TestIsUnavailable(t *testing.T) {
 		if got := IsUnavailable(c.err); got != c.want {
 			t.Errorf("IsUnavailable(%v) = %v, want %v", c.err, got, c.want)
 		}
+	}
+}
+
+func TestContextEnded(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 0)
+	defer cancel()
+	<-ctx.Done()
+	if err := contextEnded(ctx, fmt.Errorf("save item: %w", sql.ErrTxDone)); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("a transaction ended by its deadline reads as %v", err)
+	}
+	if err := contextEnded(context.Background(), sql.ErrTxDone); errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("a transaction ended without a deadline reads as %v", err)
 	}
 }
