@@ -122,7 +122,8 @@ func (a *App) Worker(sender delivery.Sender) *queue.Worker {
 	}
 	cfg := a.Config
 	return queue.NewWorker(a.Core, a.Client, a.Redis, sender, queue.WorkerConfig{Concurrency: cfg.WorkerConcurrency,
-		ReconcileInterval: cfg.ReconcileInterval, RetryBase: cfg.RetryBase, RetryMax: cfg.RetryMax,
+		DeliveryConcurrency: cfg.DeliveryConcurrency,
+		ReconcileInterval:   cfg.ReconcileInterval, RetryBase: cfg.RetryBase, RetryMax: cfg.RetryMax,
 		SweepInterval: cfg.SweepInterval}, a.Log)
 }
 

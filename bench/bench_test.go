@@ -115,6 +115,7 @@ type noTasks struct{}
 
 func (noTasks) RouteItem(int64)                                             {}
 func (noTasks) ScheduleDeadlines(int64, *time.Time, *time.Time, *time.Time) {}
+func (noTasks) DropDeadlines(int64)                                         {}
 func (noTasks) Deliver(int64, int, int, time.Time)                          {}
 
 // BenchmarkStats runs the queries reports make over the demo database named

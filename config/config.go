@@ -73,6 +73,12 @@ type Config struct {
 	LogLevel slog.Level
 	// MetricsToken, when set, is the bearer token /metrics requires.
 	MetricsToken string
+	// DeliveryConcurrency is the number of messages a worker sends at once,
+	// apart from its other tasks.
+	DeliveryConcurrency int
+	// RequestTimeout bounds the work of one HTTP request; a request that
+	// waits longer on a dependency answers 503.
+	RequestTimeout time.Duration
 }
 
 // LogLevel reads HOTLINE_LOG_LEVEL (default info). The logger is built
@@ -183,6 +189,11 @@ func Load(getenv func(string) string) (Config, error) {
 		SweepInterval:     duration("HOTLINE_SWEEP_INTERVAL", 10*time.Second),
 		DeliveryTimeout:   duration("HOTLINE_DELIVERY_TIMEOUT", 30*time.Second),
 		MetricsToken:      getenv("HOTLINE_METRICS_TOKEN"),
+
+		// limits on work in flight
+		DeliveryConcurrency: integer("HOTLINE_DELIVERY_CONCURRENCY", 10),
+		RequestTimeout:      duration("HOTLINE_REQUEST_TIMEOUT", 10*time.Second),
+
 		SMTP: SMTP{
 			Host:     str("HOTLINE_SMTP_HOST", ""),
 			Port:     integer("HOTLINE_SMTP_PORT", 587),
@@ -206,6 +217,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.WorkerConcurrency == 0 {
 		c.WorkerConcurrency = 1
+	}
+	if c.DeliveryConcurrency == 0 {
+		c.DeliveryConcurrency = 1
 	}
 	if c.SMTP.Host != "" && c.SMTP.From == "" {
 		errs = append(errs, "HOTLINE_SMTP_FROM: required when HOTLINE_SMTP_HOST is set")

@@ -139,5 +139,8 @@ func (c *Core) Return(ctx context.Context, v domain.Viewer, id int64, in ReturnI
 	if err != nil {
 		return ItemView{}, err
 	}
+	if it.PrimaryUnitCode == nil { // back to dispatch: the unit's deadlines went with it
+		c.tasks.DropDeadlines(it.ID)
+	}
 	return c.itemView(v, it), nil
 }

@@ -86,5 +86,6 @@ func (c *Core) Close(ctx context.Context, v domain.Viewer, id int64, in Decision
 	if err != nil {
 		return ItemView{}, err
 	}
+	c.tasks.DropDeadlines(it.ID)
 	return c.itemView(v, it), nil
 }

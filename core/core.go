@@ -27,6 +27,10 @@ type Tasks interface {
 	// ScheduleDeadlines asks for the reminder, sign-for check and overdue check
 	// of an item at its current deadlines.
 	ScheduleDeadlines(itemID int64, remindAt, acceptDueAt, dueAt *time.Time)
+	// DropDeadlines says the item no longer needs its scheduled deadline
+	// checks (answered, closed, returned, merged). Dropping one too many only
+	// costs precision: the sweep still runs any check that comes due.
+	DropDeadlines(itemID int64)
 	// Deliver asks for an attempt to send an outbound message at a time;
 	// round and attempt name the attempt, so that each is queued once.
 	Deliver(deliveryID int64, round, attempt int, at time.Time)

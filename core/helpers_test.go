@@ -28,12 +28,14 @@ import (
 )
 
 // Tasks records the follow-up work core asks for; onSchedule, when set,
-// runs inside ScheduleDeadlines (after the action's commit).
+// runs inside ScheduleDeadlines and DropDeadlines (after the action's
+// commit).
 type Tasks struct {
 	mu         sync.Mutex
 	routed     []int64
 	scheduled  []int64
 	delivered  []int64
+	dropped    []int64
 	onSchedule func()
 }
 
@@ -42,6 +44,16 @@ func (t *Tasks) RouteItem(id int64) { t.mu.Lock(); t.routed = append(t.routed, i
 func (t *Tasks) ScheduleDeadlines(id int64, _, _, _ *time.Time) {
 	t.mu.Lock()
 	t.scheduled = append(t.scheduled, id)
+	hook := t.onSchedule
+	t.mu.Unlock()
+	if hook != nil {
+		hook()
+	}
+}
+
+func (t *Tasks) DropDeadlines(id int64) {
+	t.mu.Lock()
+	t.dropped = append(t.dropped, id)
 	hook := t.onSchedule
 	t.mu.Unlock()
 	if hook != nil {

@@ -94,6 +94,7 @@ func (c *Core) Merge(ctx context.Context, v domain.Viewer, id int64, in MergeInp
 	if err != nil {
 		return ItemView{}, err
 	}
+	c.tasks.DropDeadlines(id)
 	c.kickDeliveries(ctx, id)
 	return c.itemView(v, out), nil
 }

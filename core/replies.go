@@ -89,7 +89,7 @@ func (c *Core) Reply(ctx context.Context, v domain.Viewer, id int64, in ReplyInp
 		return ReplyView{}, err
 	}
 	if completed {
-		c.tasks.ScheduleDeadlines(id, nil, nil, nil)
+		c.tasks.DropDeadlines(id)
 	}
 	c.kickDeliveries(ctx, id)
 	return c.replyView(reply), nil
@@ -158,6 +158,7 @@ func (c *Core) ApproveReply(ctx context.Context, v domain.Viewer, id, replyID in
 	if err != nil {
 		return ItemView{}, err
 	}
+	c.tasks.DropDeadlines(id)
 	c.kickDeliveries(ctx, id)
 	return c.itemView(v, it), nil
 }

@@ -73,6 +73,7 @@ func New(d Deps) *fiber.App {
 		DisableStartupMessage:   true,
 	})
 	app.Use(a.recoverer)
+	app.Use(a.deadline)
 	app.Use(requestID)
 	app.Use(helmet.New(helmet.Config{
 		ContentSecurityPolicy: "default-src 'none'; frame-ancestors 'none'",

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"hotline/domain"
+	"hotline/queue"
 )
 
 // httpMetrics counts requests by route pattern and status.
@@ -74,7 +75,7 @@ func (o *opsCollector) Collect(ch chan<- prometheus.Metric) {
 	up := 0.0
 	if o.a.Inspector != nil {
 		up = 1
-		for _, q := range []string{"critical", "default", "low"} {
+		for _, q := range queue.Queues {
 			info, err := o.a.Inspector.GetQueueInfo(q)
 			if errors.Is(err, asynq.ErrQueueNotFound) {
 				info = &asynq.QueueInfo{Queue: q}
@@ -143,18 +144,35 @@ func (a *api) authenticateAdminUI(c *fiber.Ctx) error {
 	return a.authenticate(c)
 }
 
+// readyTimeout bounds each readiness probe.
+const readyTimeout = 2 * time.Second
+
+// readyz probes Postgres and Redis side by side, each on a context of its
+// own, so that a slow Postgres is not reported as Redis down.
 func (a *api) readyz(c *fiber.Ctx) error {
-	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
-	defer cancel()
-	pg, rd := "up", "up"
-	if err := a.Store.Ping(ctx); err != nil {
-		pg = "down"
+	probe := func(ping func(context.Context) error) string {
+		ctx, cancel := context.WithTimeout(c.UserContext(), readyTimeout)
+		defer cancel()
+		if ping(ctx) != nil {
+			return "down"
+		}
+		return "up"
 	}
-	if a.Redis == nil {
-		rd = "down"
-	} else if err := a.Redis.Ping(ctx).Err(); err != nil {
-		rd = "down"
+	pg, rd := "down", "down"
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		pg = probe(a.Store.Ping)
+	}()
+	if a.Redis != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rd = probe(func(ctx context.Context) error { return a.Redis.Ping(ctx).Err() })
+		}()
 	}
+	wg.Wait()
 	status, code := "ok", http.StatusOK
 	if rd == "down" {
 		status = "degraded" // intake still works: Postgres is the source of truth
@@ -164,4 +182,18 @@ func (a *api) readyz(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderRetryAfter, "5")
 	}
 	return c.Status(code).JSON(fiber.Map{"status": status, "postgres": pg, "redis": rd})
+}
+
+// deadline ends every request's context after RequestTimeout. Handlers pass
+// c.UserContext() to everything they call, and every database connection
+// gives up at its caller's deadline (repo.Open), so a stalled Postgres or
+// Redis answers 503 instead of holding the request and its goroutine.
+func (a *api) deadline(c *fiber.Ctx) error {
+	if a.Config.RequestTimeout <= 0 {
+		return c.Next()
+	}
+	ctx, cancel := context.WithTimeout(c.UserContext(), a.Config.RequestTimeout)
+	defer cancel()
+	c.SetUserContext(ctx)
+	return c.Next()
 }

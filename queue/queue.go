@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -20,12 +21,17 @@ import (
 	"hotline/core"
 )
 
-// Queues, by priority.
+// Queues. The first three share the worker's slots, by priority; the
+// delivery queue has slots of its own (see Worker.Run).
 const (
 	QueueCritical = "critical" // intake and routing
-	QueueDefault  = "default"  // deadlines, notifications, delivery
+	QueueDefault  = "default"  // deadlines
 	QueueLow      = "low"      // statistics and sweeps
+	QueueDelivery = "delivery" // outbound messages
 )
+
+// Queues is every queue, for metrics and inspection.
+var Queues = []string{QueueCritical, QueueDefault, QueueLow, QueueDelivery}
 
 // Task types.
 const (
@@ -96,10 +102,13 @@ func DeliverTask(deliveryID int64, manual, attempt, lost int, at time.Time) (*as
 		id += fmt.Sprintf(":%d", lost)
 	}
 	return asynq.NewTask(TypeDeliver, mustJSON(Payload{DeliveryID: deliveryID})), []asynq.Option{
-		asynq.Queue(QueueDefault), asynq.TaskID(id), asynq.ProcessAt(at), asynq.Retention(time.Hour),
+		asynq.Queue(QueueDelivery), asynq.TaskID(id), asynq.ProcessAt(at), asynq.Retention(time.Hour),
 		asynq.MaxRetry(10), asynq.Timeout(2 * time.Minute),
 	}
 }
+
+// slotTimeout bounds one run of a periodic task, queued or run in place.
+const slotTimeout = 5 * time.Minute
 
 // SlotTask is a periodic task with one firing per time slot, however many
 // workers tick: its TaskID is the type and the slot.
@@ -107,15 +116,25 @@ func SlotTask(typ string, slot time.Time, every time.Duration) (*asynq.Task, []a
 	id := fmt.Sprintf("%s:%d", typ, slot.Unix())
 	return asynq.NewTask(typ, nil), []asynq.Option{
 		asynq.Queue(QueueLow), asynq.TaskID(id), asynq.Retention(3 * every), asynq.MaxRetry(0),
-		asynq.Timeout(5 * time.Minute),
+		asynq.Timeout(slotTimeout),
 	}
 }
 
-// job is a task waiting to be handed to Redis.
+// job is work waiting to be handed to Redis: a task to queue (with, for a
+// deadline task, the item it belongs to and when it fires), or an item whose
+// deadline tasks are to be dropped.
 type job struct {
-	task *asynq.Task
-	opts []asynq.Option
+	task   *asynq.Task
+	opts   []asynq.Option
+	itemID int64
+	at     time.Time
+	drop   bool
 }
+
+// senders is the number of goroutines handing jobs to Redis. Jobs of one
+// item always go through the same one, in the order they were asked for, so
+// that dropping an item's deadline tasks cannot overtake their scheduling.
+const senders = 4
 
 // Client queues follow-up work for core. Enqueueing happens on background
 // goroutines so that no request waits on Redis; what cannot be queued (Redis
@@ -123,8 +142,10 @@ type job struct {
 // same work in the database.
 type Client struct {
 	ac     *asynq.Client
+	insp   *asynq.Inspector
+	rdb    redis.UniversalClient
 	log    *slog.Logger
-	jobs   chan job
+	jobs   [senders]chan job
 	wg     sync.WaitGroup
 	mu     sync.RWMutex
 	closed bool
@@ -132,22 +153,32 @@ type Client struct {
 
 // NewClient starts a client over a Redis connection.
 func NewClient(rdb redis.UniversalClient, log *slog.Logger) *Client {
-	c := &Client{ac: asynq.NewClientFromRedisClient(rdb), log: log, jobs: make(chan job, 10000)}
-	for range 4 {
+	c := &Client{ac: asynq.NewClientFromRedisClient(rdb), insp: asynq.NewInspectorFromRedisClient(rdb), rdb: rdb, log: log}
+	for i := range c.jobs {
+		c.jobs[i] = make(chan job, 10000/senders)
 		c.wg.Add(1)
-		go c.run()
+		go c.run(c.jobs[i])
 	}
 	return c
 }
 
-func (c *Client) run() {
+func (c *Client) run(jobs <-chan job) {
 	defer c.wg.Done()
-	for j := range c.jobs {
+	for j := range jobs {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-		err := c.Enqueue(ctx, j.task, j.opts...)
+		var err error
+		switch {
+		case j.drop:
+			err = c.dropDeadlines(ctx, j.itemID)
+		default:
+			err = c.Enqueue(ctx, j.task, j.opts...)
+			if err == nil && j.task.Type() == TypeDeadline {
+				err = c.trackDeadline(ctx, j.itemID, j.opts, j.at)
+			}
+		}
 		cancel()
 		if err != nil {
-			c.log.Warn("queue task; the reconciler will retry", "type", j.task.Type(), "err", err)
+			c.log.Warn("queue task; the reconciler or the sweep will make up for it", "item_id", j.itemID, "drop", j.drop, "err", err)
 		}
 	}
 }
@@ -162,23 +193,23 @@ func (c *Client) Enqueue(ctx context.Context, t *asynq.Task, opts ...asynq.Optio
 	return err
 }
 
-func (c *Client) push(t *asynq.Task, opts []asynq.Option) {
+func (c *Client) push(key int64, j job) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	if c.closed {
 		return
 	}
 	select {
-	case c.jobs <- job{task: t, opts: opts}:
+	case c.jobs[uint64(key)%senders] <- j:
 	default:
-		c.log.Warn("task buffer full; the reconciler will queue it", "type", t.Type())
+		c.log.Warn("task buffer full; the reconciler or the sweep will make up for it", "item_id", j.itemID)
 	}
 }
 
 // RouteItem queues the routing of an item.
 func (c *Client) RouteItem(itemID int64) {
 	t, o := RouteTask(itemID, 0)
-	c.push(t, o)
+	c.push(itemID, job{task: t, opts: o, itemID: itemID})
 }
 
 // ScheduleDeadlines queues the item's deadline checks at their times.
@@ -188,15 +219,72 @@ func (c *Client) ScheduleDeadlines(itemID int64, remindAt, acceptDueAt, dueAt *t
 	} {
 		if at != nil {
 			t, o := DeadlineTask(itemID, check, *at)
-			c.push(t, o)
+			c.push(itemID, job{task: t, opts: o, itemID: itemID, at: *at})
 		}
 	}
+}
+
+// DropDeadlines deletes the item's scheduled deadline tasks: it no longer
+// needs them. Without this each answered item would keep them in Redis until
+// they fired, days later, to find nothing to do.
+func (c *Client) DropDeadlines(itemID int64) {
+	c.push(itemID, job{itemID: itemID, drop: true})
 }
 
 // Deliver queues an attempt to send a delivery at a time.
 func (c *Client) Deliver(deliveryID int64, round, attempt int, at time.Time) {
 	t, o := DeliverTask(deliveryID, round, attempt, 0, at)
-	c.push(t, o)
+	c.push(deliveryID, job{task: t, opts: o})
+}
+
+// deadlinesKey is the set of an item's deadline TaskIDs.
+func deadlinesKey(itemID int64) string {
+	return "hotline:deadlines:" + strconv.FormatInt(itemID, 10)
+}
+
+// trackDeadline adds a deadline task to its item's set, which lives until an
+// hour after the item's last deadline (by then every task in it has fired).
+func (c *Client) trackDeadline(ctx context.Context, itemID int64, opts []asynq.Option, at time.Time) error {
+	var id string
+	for _, o := range opts {
+		if o.Type() == asynq.TaskIDOpt {
+			id, _ = o.Value().(string)
+		}
+	}
+	key, ttl := deadlinesKey(itemID), max(time.Until(at), 0)+time.Hour
+	_, err := c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.SAdd(ctx, key, id)
+		p.ExpireNX(ctx, key, ttl)
+		p.ExpireGT(ctx, key, ttl)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("track deadline task of item %d: %w", itemID, err)
+	}
+	return nil
+}
+
+// dropDeadlines deletes every deadline task tracked for the item; it is
+// idempotent. A task that is running or already gone is left alone.
+func (c *Client) dropDeadlines(ctx context.Context, itemID int64) error {
+	key := deadlinesKey(itemID)
+	ids, err := c.rdb.SMembers(ctx, key).Result()
+	if err != nil {
+		return fmt.Errorf("read deadline tasks of item %d: %w", itemID, err)
+	}
+	for _, id := range ids {
+		err := c.insp.DeleteTask(QueueDefault, id)
+		// a running task cannot be deleted and finds nothing to do; asynq has
+		// no exported error for that case, only its text
+		if err != nil && !errors.Is(err, asynq.ErrTaskNotFound) && !errors.Is(err, asynq.ErrQueueNotFound) &&
+			!strings.Contains(err.Error(), "active state") {
+			return fmt.Errorf("drop deadline task %s: %w", id, err)
+		}
+	}
+	if err := c.rdb.Del(ctx, key).Err(); err != nil {
+		return fmt.Errorf("forget deadline tasks of item %d: %w", itemID, err)
+	}
+	return nil
 }
 
 // Close stops the client after queueing what is buffered. The Redis
@@ -205,7 +293,9 @@ func (c *Client) Close() {
 	c.mu.Lock()
 	if !c.closed {
 		c.closed = true
-		close(c.jobs)
+		for _, ch := range c.jobs {
+			close(ch)
+		}
 	}
 	c.mu.Unlock()
 	c.wg.Wait()

@@ -19,7 +19,12 @@ import (
 
 // WorkerConfig tunes the worker.
 type WorkerConfig struct {
+	// Concurrency is the number of routing, deadline and periodic tasks run
+	// at once.
 	Concurrency int
+	// DeliveryConcurrency is the number of messages sent at once, in slots
+	// of their own.
+	DeliveryConcurrency int
 	// ReconcileInterval is how often the database is searched for work whose
 	// task was lost.
 	ReconcileInterval time.Duration
@@ -36,6 +41,9 @@ type WorkerConfig struct {
 func (c *WorkerConfig) defaults() {
 	if c.Concurrency <= 0 {
 		c.Concurrency = 20
+	}
+	if c.DeliveryConcurrency <= 0 {
+		c.DeliveryConcurrency = 10
 	}
 	if c.ReconcileInterval <= 0 {
 		c.ReconcileInterval = 2 * time.Second
@@ -71,7 +79,8 @@ func NewWorker(c *core.Core, client *Client, rdb redis.UniversalClient, sender d
 	return &Worker{core: c, client: client, rdb: rdb, sender: sender, cfg: cfg, log: log}
 }
 
-// Mux routes task types to their handlers.
+// Mux routes task types to their handlers. It handles deliveries too, for
+// those queued on the default queue by an earlier version.
 func (w *Worker) Mux() *asynq.ServeMux {
 	mux := asynq.NewServeMux()
 	mux.HandleFunc(TypeRoute, w.handleRoute)
@@ -145,10 +154,51 @@ func (w *Worker) retryDelay(n int, _ error, _ *asynq.Task) time.Duration {
 // Run serves tasks and runs the reconciler until ctx ends, then shuts down:
 // tasks in flight get the shutdown timeout to finish, after which asynq puts
 // them back in the queue.
+//
+// Deliveries run on a task server of their own. Sharing slots with routing,
+// a slow receiver held every slot for as long as it took to answer and
+// routing waited behind it; strict queue priority would not help, since it
+// only chooses what a freed slot takes next and a slot busy with a slow send
+// is not freed. With slots of their own, deliveries can at worst delay other
+// deliveries.
 func (w *Worker) Run(ctx context.Context) error {
-	srv := asynq.NewServerFromRedisClient(w.rdb, asynq.Config{
-		Concurrency:              w.cfg.Concurrency,
-		Queues:                   map[string]int{QueueCritical: 6, QueueDefault: 3, QueueLow: 1},
+	srv := w.server(w.cfg.Concurrency, map[string]int{QueueCritical: 6, QueueDefault: 3, QueueLow: 1})
+	if err := srv.Start(w.Mux()); err != nil {
+		return fmt.Errorf("start task server: %w", err)
+	}
+	deliveries := asynq.NewServeMux()
+	deliveries.HandleFunc(TypeDeliver, w.handleDeliver)
+	dsrv := w.server(w.cfg.DeliveryConcurrency, map[string]int{QueueDelivery: 1})
+	if err := dsrv.Start(deliveries); err != nil {
+		srv.Shutdown()
+		return fmt.Errorf("start delivery server: %w", err)
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		w.reconcileLoop(ctx)
+	}()
+	<-ctx.Done()
+	var down sync.WaitGroup
+	for _, s := range []*asynq.Server{srv, dsrv} {
+		down.Add(1)
+		go func() {
+			defer down.Done()
+			s.Shutdown()
+		}()
+	}
+	down.Wait()
+	wg.Wait()
+	return nil
+}
+
+// server is an asynq task server over the queues with the worker's retry
+// policy.
+func (w *Worker) server(concurrency int, queues map[string]int) *asynq.Server {
+	return asynq.NewServerFromRedisClient(w.rdb, asynq.Config{
+		Concurrency:              concurrency,
+		Queues:                   queues,
 		TaskCheckInterval:        w.cfg.TaskCheckInterval,
 		DelayedTaskCheckInterval: time.Second,
 		ShutdownTimeout:          20 * time.Second,
@@ -163,19 +213,6 @@ func (w *Worker) Run(ctx context.Context) error {
 		Logger:   asynqLogger{w.log},
 		LogLevel: asynq.WarnLevel,
 	})
-	if err := srv.Start(w.Mux()); err != nil {
-		return fmt.Errorf("start task server: %w", err)
-	}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		w.reconcileLoop(ctx)
-	}()
-	<-ctx.Done()
-	srv.Shutdown()
-	wg.Wait()
-	return nil
 }
 
 // reconcileLoop re-queues work the database says is waiting, and ticks the
@@ -267,6 +304,8 @@ func (w *Worker) periodic(ctx context.Context, typ string, slot time.Time, every
 	if err == nil || ctx.Err() != nil {
 		return
 	}
+	ctx, cancel = context.WithTimeout(ctx, slotTimeout)
+	defer cancel()
 	ran, lerr := w.core.RunExclusive(ctx, typ, func(ctx context.Context) error {
 		var h func(context.Context, *asynq.Task) error
 		switch typ {

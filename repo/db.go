@@ -36,12 +36,14 @@ type Q struct {
 	x sqlx.ExtContext
 }
 
-// Open connects to Postgres and checks the connection.
+// Open connects to Postgres and checks the connection. Every connection
+// gives up at the deadline of the call using it (see newConnector).
 func Open(ctx context.Context, url string, maxConns int) (*Store, error) {
-	db, err := sqlx.Open("postgres", url)
+	connector, err := newConnector(url)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	db := sqlx.NewDb(sql.OpenDB(connector), "postgres")
 	if maxConns <= 0 {
 		maxConns = 20
 	}
@@ -103,7 +105,7 @@ func (s *Store) Tx(ctx context.Context, fn func(q *Q) error) error {
 	q := &Q{x: tx}
 	if err := fn(q); err != nil {
 		_ = tx.Rollback()
-		return err
+		return contextEnded(ctx, err)
 	}
 	if c := idemClaimFrom(ctx); c != nil && !c.claimed && c.ResourceKind != "" {
 		if err := q.claimIdempotency(ctx, c); err != nil {
@@ -112,7 +114,7 @@ func (s *Store) Tx(ctx context.Context, fn func(q *Q) error) error {
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return fmt.Errorf("commit: %w", contextEnded(ctx, err))
 	}
 	if c := idemClaimFrom(ctx); c != nil && c.ResourceKind != "" {
 		c.claimed = true
@@ -128,7 +130,18 @@ func (s *Store) ReadTx(ctx context.Context, fn func(q *Q) error) error {
 		return fmt.Errorf("begin read transaction: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // read-only: nothing to keep
-	return fn(&Q{x: tx})
+	return contextEnded(ctx, fn(&Q{x: tx}))
+}
+
+// contextEnded says why a transaction was done before its work was: when
+// ctx ends, database/sql rolls the transaction back and what follows fails
+// with sql.ErrTxDone, which would read as a bug rather than as the deadline
+// (503) it is.
+func contextEnded(ctx context.Context, err error) error {
+	if errors.Is(err, sql.ErrTxDone) && ctx.Err() != nil {
+		return fmt.Errorf("%w (%w)", ctx.Err(), err)
+	}
+	return err
 }
 
 // IsUniqueViolation reports whether err is a unique violation, and on which
@@ -157,9 +170,11 @@ func IsDataException(err error) bool {
 	return errors.As(err, &pe) && strings.HasPrefix(string(pe.Code), "22")
 }
 
-// IsUnavailable reports whether err means the database cannot be reached right
-// now (connection refused or cut, server shutting down or starting), as
-// opposed to a bad query: the API answers 503 with Retry-After for these.
+// IsUnavailable reports whether err means the database cannot serve anyone
+// right now, as opposed to a bad query: connection refused, cut or timed out,
+// the server shutting down or starting, or out of a resource (disk full, out
+// of memory, too many connections). The API answers 503 with Retry-After for
+// these, and the worker retries them without counting them against a task.
 func IsUnavailable(err error) bool {
 	if err == nil {
 		return false
@@ -171,12 +186,28 @@ func IsUnavailable(err error) bool {
 	}
 	var pe *pq.Error
 	if errors.As(err, &pe) {
-		code := string(pe.Code)
-		// 08: connection exception; 57P01-57P03: admin shutdown, crash shutdown, cannot connect now; 53300: too many connections
-		return strings.HasPrefix(code, "08") || code == "57P01" || code == "57P02" || code == "57P03" || code == "53300"
+		return unavailableCode(string(pe.Code))
 	}
 	var ne net.Error
 	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
+}
+
+// unavailableCode reports whether a SQLSTATE is an outage of the database
+// rather than a fault of the statement.
+func unavailableCode(code string) bool {
+	switch {
+	case strings.HasPrefix(code, "08"): // connection exception
+		return true
+	case strings.HasPrefix(code, "53"): // insufficient resources: 53100 disk full, 53200 out of memory, 53300 too many connections, 53400 configuration limit
+		return true
+	}
+	switch code {
+	case "57P01", "57P02", "57P03": // admin shutdown, crash shutdown, cannot connect now
+		return true
+	case "58030": // I/O error
+		return true
+	}
+	return false
 }
 
 func notFound(err error) error {

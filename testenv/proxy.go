@@ -9,14 +9,17 @@ import (
 
 // Proxy is a TCP proxy in front of Postgres that a test can cut: while cut,
 // every open connection is closed and new ones are refused, as when the
-// database host becomes unreachable.
+// database host becomes unreachable. It can also stall: connections stay
+// open and new ones are accepted, but no byte goes either way, as when
+// Postgres is stopped (SIGSTOP) or its host hangs.
 type Proxy struct {
-	Addr   string
-	target string
-	ln     net.Listener
-	mu     sync.Mutex
-	cut    bool
-	conns  map[net.Conn]struct{}
+	Addr    string
+	target  string
+	ln      net.Listener
+	mu      sync.Mutex
+	cut     bool
+	conns   map[net.Conn]struct{}
+	stalled chan struct{} // closed by Resume; nil while forwarding
 }
 
 // NewProxy forwards a free local port to target (host:port).
@@ -31,6 +34,7 @@ func NewProxy(t testing.TB, target string) *Proxy {
 	t.Cleanup(func() {
 		ln.Close()
 		p.Cut()
+		p.Resume()
 	})
 	return p
 }
@@ -63,8 +67,8 @@ func (p *Proxy) pipe(c net.Conn) {
 	p.conns[up] = struct{}{}
 	p.mu.Unlock()
 	done := make(chan struct{}, 2)
-	go func() { _, _ = io.Copy(up, c); done <- struct{}{} }()
-	go func() { _, _ = io.Copy(c, up); done <- struct{}{} }()
+	go func() { p.copy(up, c); done <- struct{}{} }()
+	go func() { p.copy(c, up); done <- struct{}{} }()
 	<-done
 	c.Close()
 	up.Close()
@@ -89,4 +93,45 @@ func (p *Proxy) Restore() {
 	p.mu.Lock()
 	p.cut = false
 	p.mu.Unlock()
+}
+
+// copy forwards from src to dst, holding what it reads while stalled.
+func (p *Proxy) copy(dst io.Writer, src io.Reader) {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 {
+			p.mu.Lock()
+			stalled := p.stalled
+			p.mu.Unlock()
+			if stalled != nil {
+				<-stalled
+			}
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// Stall stops forwarding until Resume, keeping every connection open.
+func (p *Proxy) Stall() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.stalled == nil {
+		p.stalled = make(chan struct{})
+	}
+}
+
+// Resume forwards again, starting with what was held.
+func (p *Proxy) Resume() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.stalled != nil {
+		close(p.stalled)
+		p.stalled = nil
+	}
 }

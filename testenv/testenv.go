@@ -314,6 +314,9 @@ func NewServer(t testing.TB, opts Options) *Server {
 		"HOTLINE_RETRY_MAX":          "2s",
 		"HOTLINE_SWEEP_INTERVAL":     "1s",
 		"HOTLINE_WORKER_CONCURRENCY": "10",
+		// a race-instrumented suite on a busy machine can take seconds over a
+		// login; tests of the request deadline set their own
+		"HOTLINE_REQUEST_TIMEOUT": "60s",
 	}
 	for k, v := range opts.Env {
 		env[k] = v
@@ -622,6 +625,7 @@ func (s *Server) Environ() []string {
 		"HOTLINE_RETRY_BASE=200ms",
 		"HOTLINE_SWEEP_INTERVAL=1s",
 		"HOTLINE_WORKER_CONCURRENCY=10",
+		"HOTLINE_REQUEST_TIMEOUT=60s",
 		"HOTLINE_WEBHOOK_SECRET="+s.Config.WebhookSecret,
 		"HOTLINE_DELIVERY_SECRET="+s.Config.DeliverySecret,
 	)
