@@ -315,13 +315,13 @@ func (o DisclosureOutcome) Label() string {
 }
 
 // DecidableFrom reports whether staff may record outcome o while the
-// application is in status s: anything while processing; while waiting for
-// a supplement or a fee, only the matching abandonment or 其他 (for example a
-// withdrawal).
+// application is in status s: while processing, anything but the two
+// abandonments; while waiting for a supplement or a fee, only the matching
+// abandonment or 其他 (for example a withdrawal).
 func (o DisclosureOutcome) DecidableFrom(s DisclosureStatus) bool {
 	switch s {
 	case DisProcessing:
-		return o.Valid()
+		return o.Valid() && o != OutOtherNoCorrection && o != OutOtherNoFee
 	case DisAwaitingCorrection:
 		return o == OutOtherNoCorrection || o == OutOther
 	case DisAwaitingFee:

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"database/sql/driver"
 	"fmt"
 	"time"
 )
@@ -54,6 +55,30 @@ func (d Date) Before(e Date) bool { return d.Compare(e) < 0 }
 
 // After reports whether d is after e.
 func (d Date) After(e Date) bool { return d.Compare(e) > 0 }
+
+// Value stores a date as YYYY-MM-DD, so no zone can shift it.
+func (d Date) Value() (driver.Value, error) { return d.String(), nil }
+
+// Scan reads a Postgres date.
+func (d *Date) Scan(src any) error {
+	switch v := src.(type) {
+	case time.Time:
+		*d = DateOf(v)
+		return nil
+	case string:
+		x, err := ParseDate(v)
+		*d = x
+		return err
+	case []byte:
+		x, err := ParseDate(string(v))
+		*d = x
+		return err
+	}
+	return fmt.Errorf("scan date from %T", src)
+}
+
+// MarshalJSON writes "YYYY-MM-DD".
+func (d Date) MarshalJSON() ([]byte, error) { return []byte(`"` + d.String() + `"`), nil }
 
 // DayCalendar tells working days apart; calendar.Calendar implements it.
 type DayCalendar interface {

@@ -5,10 +5,10 @@ package domain
 
 // DisclosureRecord is what table 三 needs of an application.
 type DisclosureRecord struct {
-	ApplicantType     ApplicantType
-	ReceivedOn        Date
-	DecidedOn         *Date // nil while undecided
-	DisclosureOutcome DisclosureOutcome
+	ApplicantType ApplicantType
+	ReceivedOn    Date
+	DecidedOn     *Date // nil while undecided
+	Outcome       DisclosureOutcome
 }
 
 // The rows of table 三 that are not outcomes.
@@ -118,7 +118,7 @@ func CountDisclosure(year int, recs []DisclosureRecord) []DisclosureRow {
 			rows[RowCarriedOut].Add(r.ApplicantType)
 			continue
 		}
-		if row, ok := rows[string(r.DisclosureOutcome)]; ok && r.DisclosureOutcome.Valid() {
+		if row, ok := rows[string(r.Outcome)]; ok && r.Outcome.Valid() {
 			row.Add(r.ApplicantType)
 			rows[RowTotalHandled].Add(r.ApplicantType)
 		}

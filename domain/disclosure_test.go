@@ -243,6 +243,9 @@ func TestOutcomes(t *testing.T) {
 		want bool
 	}{
 		{domain.OutDisclose, domain.DisProcessing, true},
+		{domain.OutOther, domain.DisProcessing, true},
+		{domain.OutOtherNoCorrection, domain.DisProcessing, false},
+		{domain.OutOtherNoFee, domain.DisProcessing, false},
 		{domain.OutDisclose, domain.DisAwaitingCorrection, false},
 		{domain.OutOtherNoCorrection, domain.DisAwaitingCorrection, true},
 		{domain.OutOtherNoFee, domain.DisAwaitingCorrection, false},
