@@ -1,7 +1,11 @@
 package handlers
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
 	"reflect"
 	"strconv"
 	"strings"
@@ -11,6 +15,7 @@ import (
 	"hotline/core"
 	"hotline/domain"
 	"hotline/repo"
+	"hotline/report"
 )
 
 // Applications for government information (依申请公开) and the annual report
@@ -394,12 +399,39 @@ func (a *api) disclosureReport(c *fiber.Ctx) error {
 		return err
 	}
 	format := strings.ToLower(c.Query("format", "json"))
-	if format != "json" {
+	contentType, write, ok := documentWriter(format)
+	if !ok && format != "json" {
 		return fieldProblem(fiber.StatusBadRequest, "format", "one of json, docx, xlsx, html")
 	}
 	r, err := a.Core.DisclosureAnnual(c.UserContext(), viewer(c), y)
 	if err != nil {
 		return err
 	}
-	return c.JSON(r)
+	if format == "json" {
+		return c.JSON(r)
+	}
+	var buf bytes.Buffer
+	if err := write(&buf, r.Document()); err != nil {
+		return fmt.Errorf("render the disclosure report as %s: %w", format, err)
+	}
+	c.Set(fiber.HeaderContentType, contentType)
+	if format != "html" {
+		c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="disclosure-report-%d.%s"; filename*=UTF-8''%s`,
+			y, format, url.PathEscape(fmt.Sprintf("%d年政府信息公开工作年度报告.%s", y, format))))
+	}
+	return c.Send(buf.Bytes())
+}
+
+// documentWriter is how the annual report's document is written in a
+// format; ok is false for an unknown format.
+func documentWriter(format string) (contentType string, fn func(io.Writer, report.Document) error, ok bool) {
+	switch format {
+	case "docx":
+		return "application/vnd.openxmlformats-officedocument.wordprocessingml.document", report.WriteDOCX, true
+	case "xlsx":
+		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", report.WriteDocumentXLSX, true
+	case "html":
+		return "text/html; charset=utf-8", report.WriteHTML, true
+	}
+	return "", nil, false
 }

@@ -1,10 +1,17 @@
 package handlers_test
 
 import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
 	"fmt"
+	"io"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"hotline/testenv"
 )
@@ -227,6 +234,8 @@ func TestDisclosureAnnualReport(t *testing.T) {
 		t.Errorf("2026 cases %+v", next.Sections.Cases)
 	}
 
+	checkDocuments(t, s, mgr, order, want, wantCases)
+
 	// 政民互动 comes from the statistics: a letter this year shows in this year's overview
 	s.StartWorker()
 	s.Expect(t, 201, testenv.Req{Method: "POST", Path: "/api/v1/public/letters",
@@ -237,4 +246,143 @@ func TestDisclosureAnnualReport(t *testing.T) {
 		s.Expect(t, 200, testenv.Req{Method: "GET", Path: fmt.Sprintf("/api/v1/reports/disclosure?year=%d", year), Token: mgr}).Decode(t, &r)
 		return strings.Contains(r.Sections.OverviewText, "厅长信箱全年收到群众来信1件")
 	})
+}
+
+// checkDocuments downloads the report as .docx, .xlsx and HTML and finds
+// every cell of tables 三 and 四 in it, in order.
+func checkDocuments(t *testing.T, s *testenv.Server, token string, order []string, want map[string][7]int64, cases map[string]caseCells) {
+	t.Helper()
+	var seq []string // table 三 row by row, then table 四
+	for _, row := range order {
+		for _, n := range want[row] {
+			seq = append(seq, strconv.FormatInt(n, 10))
+		}
+	}
+	for _, k := range []string{"reconsideration", "litigation_direct", "litigation_after_reconsideration"} {
+		c := cases[k]
+		for _, n := range []int64{c.Upheld, c.Corrected, c.Other, c.Pending, c.Total} {
+			seq = append(seq, strconv.FormatInt(n, 10))
+		}
+	}
+	get := func(format, contentType string) []byte {
+		r := s.Expect(t, 200, testenv.Req{Method: "GET", Path: "/api/v1/reports/disclosure?year=2025&format=" + format, Token: token})
+		if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, contentType) {
+			t.Errorf("%s: Content-Type %s", format, ct)
+		}
+		return r.Body
+	}
+
+	paras := docxText(t, get("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
+	at := paraIndex(paras, "三、收到和处理政府信息公开申请情况", 0)
+	if at < 0 || paraIndex(paras, "2025年政府信息公开工作年度报告", 0) != 0 {
+		t.Fatalf("docx paragraphs %q", paras)
+	}
+	for _, l := range []string{"一、本年新收政府信息公开申请数量", "(三)不予公开", "8.属于行政查询事项", "(七)总计", "四、结转下年度继续办理",
+		"四、政府信息公开行政复议、行政诉讼情况", "未经复议直接起诉", "五、存在的主要问题及改进情况", "答复文书规范性有待提高。", "本年度未收取信息处理费。"} {
+		if paraIndex(paras, l, at) < 0 {
+			t.Errorf("docx lacks %q after table 三's heading", l)
+		}
+	}
+	// every figure, in order: numbers are whole paragraphs of their cells
+	from := at
+	for i, n := range seq {
+		j := paraIndex(paras, n, from)
+		if j < 0 {
+			t.Fatalf("docx: figure %d (%s) not found after paragraph %d", i, n, from)
+		}
+		from = j + 1
+	}
+
+	f, err := excelize.OpenReader(bytes.NewReader(get("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(f.GetSheetName(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for _, r := range rows {
+		for code, label := range map[string]string{"new": "一、本年新收政府信息公开申请数量", "carried_out": "四、结转下年度继续办理"} {
+			if len(r) == 10 && r[0] == label {
+				found++
+				for k, n := range want[code] {
+					if r[3+k] != strconv.FormatInt(n, 10) {
+						t.Errorf("xlsx %s column %d = %s, want %d", code, k, r[3+k], n)
+					}
+				}
+			}
+		}
+	}
+	if found != 2 {
+		t.Errorf("xlsx: found %d of the 2 rows looked for", found)
+	}
+
+	html := string(get("html", "text/html"))
+	for _, s := range []string{"<title>2025年政府信息公开工作年度报告</title>", `colspan="3" rowspan="3"`, "(六)其他处理", "申请人逾期未按收费通知要求缴纳费用"} {
+		if !strings.Contains(html, s) {
+			t.Errorf("html lacks %s", s)
+		}
+	}
+	s.Expect(t, 400, testenv.Req{Method: "GET", Path: "/api/v1/reports/disclosure?year=2025&format=pdf", Token: token})
+}
+
+func paraIndex(xs []string, s string, from int) int {
+	for i := from; i < len(xs); i++ {
+		if xs[i] == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// docxText reads the paragraphs of a .docx, empty ones left out.
+func docxText(t *testing.T, b []byte) []string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatalf("the .docx is not a zip: %v", err)
+	}
+	var doc io.ReadCloser
+	for _, f := range zr.File {
+		if f.Name == "word/document.xml" {
+			if doc, err = f.Open(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if doc == nil {
+		t.Fatal("no word/document.xml")
+	}
+	defer doc.Close()
+	dec := xml.NewDecoder(doc)
+	var out []string
+	var cur strings.Builder
+	inText := false
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatalf("document.xml: %v", err)
+		}
+		switch e := tok.(type) {
+		case xml.StartElement:
+			if e.Name.Local == "p" {
+				cur.Reset()
+			}
+			inText = e.Name.Local == "t"
+		case xml.EndElement:
+			if e.Name.Local == "p" && cur.Len() > 0 {
+				out = append(out, cur.String())
+			}
+			inText = false
+		case xml.CharData:
+			if inText {
+				cur.Write(e)
+			}
+		}
+	}
 }
