@@ -112,8 +112,9 @@ func (c *Core) RunDeadlineCheck(ctx context.Context, id int64, check DeadlineChe
 }
 
 // SweepDeadlines runs every check that has come due and was missed, for
-// example because its scheduled task was lost with Redis. It returns how many
-// items it changed.
+// example because its scheduled task was lost with Redis, and the deadlines
+// of disclosure applications. It returns how many items and applications it
+// changed.
 func (c *Core) SweepDeadlines(ctx context.Context) (int, error) {
 	now := c.now()
 	due, err := c.store.Q().DueDeadlines(ctx, now, now.Add(-c.set.RatingWindow), 500)
@@ -130,5 +131,6 @@ func (c *Core) SweepDeadlines(ctx context.Context) (int, error) {
 			n++
 		}
 	}
-	return n, nil
+	m, err := c.SweepDisclosure(ctx)
+	return n + m, err
 }

@@ -34,6 +34,9 @@ func enumOf(t reflect.Type) []any {
 		for _, r := range domain.Roles() {
 			vals = append(vals, string(r))
 		}
+	case reflect.TypeFor[domain.CaseKind](), reflect.TypeFor[domain.ApplicantType](),
+		reflect.TypeFor[domain.SubmittedVia](), reflect.TypeFor[domain.DisclosureOutcome]():
+		vals = disclosureEnum(t)
 	}
 	out := make([]any, len(vals))
 	for i, v := range vals {

@@ -88,7 +88,7 @@ func statsParams(extra ...param) []param {
 func (a *api) routes() []route {
 	admin := roles(domain.RoleAdmin)
 	statsRoles := roles(domain.RoleAdmin, domain.RoleManager, domain.RoleUnitHead)
-	return []route{
+	return append([]route{
 		// auth
 		{method: "POST", path: "/api/v1/auth/login", tag: "auth", summary: "Log in; returns a bearer token",
 			access: accessPublic, in: loginInput{}, out: core.LoginResult{}, status: 200, h: a.login},
@@ -246,7 +246,7 @@ func (a *api) routes() []route {
 
 		{method: "GET", path: "/api/v1/openapi.json", tag: "operations", summary: "This document",
 			access: accessPublic, status: 200, h: a.openapi},
-	}
+	}, a.disclosureRoutes()...)
 }
 
 func statusNames() []string { return names(domain.Statuses()) }
