@@ -261,9 +261,6 @@ func (c *Core) insertDisclosure(ctx context.Context, r repo.DisclosureRequest, w
 	}
 	h := sha256.Sum256([]byte(secret))
 	r.SecretHash = h[:]
-	if claim := repo.IdemClaimFrom(ctx); claim != nil {
-		r.IdemScope, r.IdemKey = &claim.Scope, &claim.Key
-	}
 	var cal *calendar.Calendar
 	if r.ClockStartOn != nil {
 		if cal, err = c.Calendar(ctx); err != nil {
@@ -285,7 +282,6 @@ func (c *Core) insertDisclosure(ctx context.Context, r repo.DisclosureRequest, w
 			if err != nil || !created {
 				return err
 			}
-			repo.SetIdemResource(ctx, "disclosure_request", stored.ID)
 			to, err := domain.NextDisclosure("", act)
 			if err != nil {
 				return err
@@ -449,7 +445,6 @@ func (c *Core) AddConsultation(ctx context.Context, v domain.Viewer, id int64, i
 		if out, err = q.InsertConsultation(ctx, repo.Consultation{RequestID: r.ID, Party: party, SentOn: *sent}); err != nil {
 			return err
 		}
-		repo.SetIdemResource(ctx, "disclosure_consultation", out.ID)
 		if err := c.reclock(ctx, q, cal, r); err != nil {
 			return err
 		}
@@ -553,7 +548,6 @@ func (c *Core) AskCorrection(ctx context.Context, v domain.Viewer, id int64, in 
 		if err != nil {
 			return err
 		}
-		repo.SetIdemResource(ctx, "disclosure_correction", out.ID)
 		return disclosureStep(ctx, q, c.now(), r, actorOf(v), domain.DisActAskCorrection,
 			fmt.Sprintf("%s 告知补正,期限 %s:%s", asked, replyBy, what))
 	})
@@ -636,7 +630,6 @@ func (c *Core) NotifyFee(ctx context.Context, v domain.Viewer, id int64, in FeeI
 		if err != nil {
 			return err
 		}
-		repo.SetIdemResource(ctx, "disclosure_fee", out.ID)
 		return disclosureStep(ctx, q, c.now(), r, actorOf(v), domain.DisActFeeNotice,
 			fmt.Sprintf("%s 发出收费通知 %.2f 元,缴费期限 %s", on, in.AmountYuan, out.PayBy))
 	})
@@ -726,7 +719,6 @@ func (c *Core) RequestDisclosureExtension(ctx context.Context, v domain.Viewer, 
 		if err != nil {
 			return err
 		}
-		repo.SetIdemResource(ctx, "disclosure_extension", out.ID)
 		return disclosureStep(ctx, q, c.now(), r, actorOf(v), domain.DisActRequestExt,
 			fmt.Sprintf("申请延期 %d 个工作日:%s", in.Workdays, reason))
 	})

@@ -80,7 +80,6 @@ func (c *Core) CreateDisclosureCase(ctx context.Context, v domain.Viewer, in Dis
 		if out, err = q.InsertDisclosureCase(ctx, dc); err != nil {
 			return caseErr(err)
 		}
-		repo.SetIdemResource(ctx, "disclosure_case", out.ID)
 		return nil
 	})
 	return out, err

@@ -62,10 +62,14 @@ const disclosureCols = `id, code, secret_hash, status, applicant_type, applicant
 
 // InsertDisclosureRequest stores a new application. When its idempotency key
 // was used before, nothing is stored and the earlier application is returned
-// with created false. A tracking code in use is ErrDisclosureCodeTaken.
+// with created false. The request's Idempotency-Key, if any, is stored with
+// it. A tracking code in use is ErrDisclosureCodeTaken.
 func (q *Q) InsertDisclosureRequest(ctx context.Context, r DisclosureRequest) (DisclosureRequest, bool, error) {
+	if c := idemClaimFrom(ctx); c != nil && r.IdemKey == nil {
+		r.IdemScope, r.IdemKey = &c.Scope, &c.Key
+	}
 	var out DisclosureRequest
-	err := sqlxGet(ctx, q, &out, `INSERT INTO disclosure_requests (code, secret_hash, status, applicant_type,
+	err := sqlxGet(ctx, q, "insert disclosure request", &out, `INSERT INTO disclosure_requests (code, secret_hash, status, applicant_type,
 			applicant_name, id_number, org_name, phone, email, address, description, purpose, delivery_form,
 			submitted_via, received_on, clock_start_on, original_due_on, due_on, due_at, remind_at, created_by,
 			created_at, idem_scope, idem_key)
@@ -75,12 +79,15 @@ func (q *Q) InsertDisclosureRequest(ctx context.Context, r DisclosureRequest) (D
 		r.Address, r.Description, r.Purpose, r.DeliveryForm, r.SubmittedVia, r.ReceivedOn, r.ClockStartOn,
 		r.OriginalDueOn, r.DueOn, r.DueAt, r.RemindAt, r.CreatedBy, r.CreatedAt, r.IdemScope, r.IdemKey)
 	if errors.Is(err, ErrNotFound) && r.IdemScope != nil && r.IdemKey != nil {
-		err = sqlxGet(ctx, q, &out, `SELECT `+disclosureCols+` FROM disclosure_requests
+		err = sqlxGet(ctx, q, "insert disclosure request", &out, `SELECT `+disclosureCols+` FROM disclosure_requests
 			WHERE idem_scope = $1 AND idem_key = $2`, *r.IdemScope, *r.IdemKey)
 		return out, false, wrapDisclosure(err, "read the application of an idempotency key")
 	}
 	if c, ok := IsUniqueViolation(err); ok && c == "disclosure_requests_code_key" {
 		return out, false, ErrDisclosureCodeTaken
+	}
+	if err == nil {
+		q.created(ctx, "disclosure_request", out.ID)
 	}
 	return out, err == nil, wrapDisclosure(err, "store disclosure application")
 }
@@ -95,21 +102,21 @@ func wrapDisclosure(err error, what string) error {
 // LockDisclosureRequest reads an application for update.
 func (q *Q) LockDisclosureRequest(ctx context.Context, id int64) (DisclosureRequest, error) {
 	var r DisclosureRequest
-	err := sqlxGet(ctx, q, &r, `SELECT `+disclosureCols+` FROM disclosure_requests WHERE id = $1 FOR UPDATE`, id)
+	err := sqlxGet(ctx, q, "lock disclosure request", &r, `SELECT `+disclosureCols+` FROM disclosure_requests WHERE id = $1 FOR UPDATE`, id)
 	return r, wrapDisclosure(err, "lock disclosure application")
 }
 
 // GetDisclosureRequest reads an application.
 func (q *Q) GetDisclosureRequest(ctx context.Context, id int64) (DisclosureRequest, error) {
 	var r DisclosureRequest
-	err := sqlxGet(ctx, q, &r, `SELECT `+disclosureCols+` FROM disclosure_requests WHERE id = $1`, id)
+	err := sqlxGet(ctx, q, "get disclosure request", &r, `SELECT `+disclosureCols+` FROM disclosure_requests WHERE id = $1`, id)
 	return r, wrapDisclosure(err, "read disclosure application")
 }
 
 // DisclosureRequestByCode reads an application by its tracking code.
 func (q *Q) DisclosureRequestByCode(ctx context.Context, code string) (DisclosureRequest, error) {
 	var r DisclosureRequest
-	err := sqlxGet(ctx, q, &r, `SELECT `+disclosureCols+` FROM disclosure_requests WHERE code = $1`, code)
+	err := sqlxGet(ctx, q, "disclosure request by code", &r, `SELECT `+disclosureCols+` FROM disclosure_requests WHERE code = $1`, code)
 	return r, wrapDisclosure(err, "read disclosure application by code")
 }
 
@@ -142,7 +149,7 @@ type DisclosureFilter struct {
 // afterID (0: from the newest), at most limit.
 func (q *Q) ListDisclosureRequests(ctx context.Context, f DisclosureFilter, afterID int64, limit int) ([]DisclosureRequest, error) {
 	var out []DisclosureRequest
-	err := sqlxSelect(ctx, q, &out, `SELECT `+disclosureCols+` FROM disclosure_requests
+	err := sqlxSelect(ctx, q, "list disclosure requests", &out, `SELECT `+disclosureCols+` FROM disclosure_requests
 		WHERE ($1 = '' OR status = $1) AND ($2 = '' OR applicant_type = $2) AND ($3 = '' OR outcome = $3)
 			AND ($4::boolean IS NULL OR overdue = $4) AND ($5::date IS NULL OR received_on >= $5)
 			AND ($6::date IS NULL OR received_on < $6) AND ($7 = 0 OR id < $7)
@@ -175,7 +182,7 @@ func (q *Q) AppendDisclosureEvent(ctx context.Context, e DisclosureEvent) error 
 // DisclosureEvents is an application's timeline, oldest first.
 func (q *Q) DisclosureEvents(ctx context.Context, id int64) ([]DisclosureEvent, error) {
 	var out []DisclosureEvent
-	err := sqlxSelect(ctx, q, &out, `SELECT id, request_id, at, actor_id, actor, action, from_status, to_status, note
+	err := sqlxSelect(ctx, q, "disclosure events", &out, `SELECT id, request_id, at, actor_id, actor, action, from_status, to_status, note
 		FROM disclosure_events WHERE request_id = $1 ORDER BY id`, id)
 	return out, wrapDisclosure(err, "read disclosure timeline")
 }
@@ -192,15 +199,18 @@ type Consultation struct {
 
 // InsertConsultation stores a consultation.
 func (q *Q) InsertConsultation(ctx context.Context, c Consultation) (Consultation, error) {
-	err := sqlxGet(ctx, q, &c, `INSERT INTO disclosure_consultations (request_id, party, sent_on)
+	err := sqlxGet(ctx, q, "insert consultation", &c, `INSERT INTO disclosure_consultations (request_id, party, sent_on)
 		VALUES ($1, $2, $3) RETURNING id, request_id, party, sent_on, answered_on, consents`, c.RequestID, c.Party, c.SentOn)
+	if err == nil {
+		q.created(ctx, "disclosure_consultation", c.ID)
+	}
 	return c, wrapDisclosure(err, "store consultation")
 }
 
 // Consultations lists an application's consultations.
 func (q *Q) Consultations(ctx context.Context, requestID int64) ([]Consultation, error) {
 	var out []Consultation
-	err := sqlxSelect(ctx, q, &out, `SELECT id, request_id, party, sent_on, answered_on, consents
+	err := sqlxSelect(ctx, q, "consultations", &out, `SELECT id, request_id, party, sent_on, answered_on, consents
 		FROM disclosure_consultations WHERE request_id = $1 ORDER BY id`, requestID)
 	return out, wrapDisclosure(err, "read consultations")
 }
@@ -209,7 +219,7 @@ func (q *Q) Consultations(ctx context.Context, requestID int64) ([]Consultation,
 // consultation is not the application's or was answered already.
 func (q *Q) AnswerConsultation(ctx context.Context, requestID, id int64, on domain.Date, consents *bool) (Consultation, error) {
 	var c Consultation
-	err := sqlxGet(ctx, q, &c, `UPDATE disclosure_consultations SET answered_on = $3, consents = $4
+	err := sqlxGet(ctx, q, "answer consultation", &c, `UPDATE disclosure_consultations SET answered_on = $3, consents = $4
 		WHERE id = $2 AND request_id = $1 AND answered_on IS NULL
 		RETURNING id, request_id, party, sent_on, answered_on, consents`, requestID, id, on, consents)
 	return c, wrapDisclosure(err, "answer consultation")
@@ -230,10 +240,13 @@ const correctionCols = `id, request_id, asked_on, what, reply_by, received_on`
 // InsertCorrection stores the one 补正 of an application; a second is
 // ErrCorrectionTaken.
 func (q *Q) InsertCorrection(ctx context.Context, c Correction) (Correction, error) {
-	err := sqlxGet(ctx, q, &c, `INSERT INTO disclosure_corrections (request_id, asked_on, what, reply_by)
+	err := sqlxGet(ctx, q, "insert correction", &c, `INSERT INTO disclosure_corrections (request_id, asked_on, what, reply_by)
 		VALUES ($1, $2, $3, $4) RETURNING `+correctionCols, c.RequestID, c.AskedOn, c.What, c.ReplyBy)
 	if k, ok := IsUniqueViolation(err); ok && k == "disclosure_corrections_once" {
 		return c, ErrCorrectionTaken
+	}
+	if err == nil {
+		q.created(ctx, "disclosure_correction", c.ID)
 	}
 	return c, wrapDisclosure(err, "store correction")
 }
@@ -241,7 +254,7 @@ func (q *Q) InsertCorrection(ctx context.Context, c Correction) (Correction, err
 // CorrectionOf reads an application's 补正 (ErrNotFound when none).
 func (q *Q) CorrectionOf(ctx context.Context, requestID int64) (Correction, error) {
 	var c Correction
-	err := sqlxGet(ctx, q, &c, `SELECT `+correctionCols+` FROM disclosure_corrections WHERE request_id = $1`, requestID)
+	err := sqlxGet(ctx, q, "correction of", &c, `SELECT `+correctionCols+` FROM disclosure_corrections WHERE request_id = $1`, requestID)
 	return c, wrapDisclosure(err, "read correction")
 }
 
@@ -249,7 +262,7 @@ func (q *Q) CorrectionOf(ctx context.Context, requestID int64) (Correction, erro
 // the correction is not the application's or was received already.
 func (q *Q) ReceiveCorrection(ctx context.Context, requestID, id int64, on domain.Date) (Correction, error) {
 	var c Correction
-	err := sqlxGet(ctx, q, &c, `UPDATE disclosure_corrections SET received_on = $3
+	err := sqlxGet(ctx, q, "receive correction", &c, `UPDATE disclosure_corrections SET received_on = $3
 		WHERE id = $2 AND request_id = $1 AND received_on IS NULL RETURNING `+correctionCols, requestID, id, on)
 	return c, wrapDisclosure(err, "receive correction")
 }
@@ -268,10 +281,13 @@ const feeCols = `id, request_id, notified_on, amount_yuan, pay_by, paid_on`
 
 // InsertFee stores a fee notice; a second unpaid one is ErrFeeOpen.
 func (q *Q) InsertFee(ctx context.Context, f Fee) (Fee, error) {
-	err := sqlxGet(ctx, q, &f, `INSERT INTO disclosure_fees (request_id, notified_on, amount_yuan, pay_by)
+	err := sqlxGet(ctx, q, "insert fee", &f, `INSERT INTO disclosure_fees (request_id, notified_on, amount_yuan, pay_by)
 		VALUES ($1, $2, $3, $4) RETURNING `+feeCols, f.RequestID, f.NotifiedOn, f.AmountYuan, f.PayBy)
 	if k, ok := IsUniqueViolation(err); ok && k == "disclosure_fees_one_open" {
 		return f, ErrFeeOpen
+	}
+	if err == nil {
+		q.created(ctx, "disclosure_fee", f.ID)
 	}
 	return f, wrapDisclosure(err, "store fee notice")
 }
@@ -279,7 +295,7 @@ func (q *Q) InsertFee(ctx context.Context, f Fee) (Fee, error) {
 // Fees lists an application's fee notices.
 func (q *Q) Fees(ctx context.Context, requestID int64) ([]Fee, error) {
 	var out []Fee
-	err := sqlxSelect(ctx, q, &out, `SELECT `+feeCols+` FROM disclosure_fees WHERE request_id = $1 ORDER BY id`, requestID)
+	err := sqlxSelect(ctx, q, "fees", &out, `SELECT `+feeCols+` FROM disclosure_fees WHERE request_id = $1 ORDER BY id`, requestID)
 	return out, wrapDisclosure(err, "read fee notices")
 }
 
@@ -287,7 +303,7 @@ func (q *Q) Fees(ctx context.Context, requestID int64) ([]Fee, error) {
 // application's or was paid already.
 func (q *Q) PayFee(ctx context.Context, requestID, id int64, on domain.Date) (Fee, error) {
 	var f Fee
-	err := sqlxGet(ctx, q, &f, `UPDATE disclosure_fees SET paid_on = $3
+	err := sqlxGet(ctx, q, "pay fee", &f, `UPDATE disclosure_fees SET paid_on = $3
 		WHERE id = $2 AND request_id = $1 AND paid_on IS NULL RETURNING `+feeCols, requestID, id, on)
 	return f, wrapDisclosure(err, "record fee payment")
 }
@@ -311,10 +327,13 @@ const extCols = `id, request_id, workdays, reason, status, requested_by, decided
 // InsertDisclosureExtension stores a pending extension; one pending or
 // approved already is ErrExtensionOpen.
 func (q *Q) InsertDisclosureExtension(ctx context.Context, e DisclosureExtension) (DisclosureExtension, error) {
-	err := sqlxGet(ctx, q, &e, `INSERT INTO disclosure_extensions (request_id, workdays, reason, status, requested_by)
+	err := sqlxGet(ctx, q, "insert disclosure extension", &e, `INSERT INTO disclosure_extensions (request_id, workdays, reason, status, requested_by)
 		VALUES ($1, $2, $3, 'pending', $4) RETURNING `+extCols, e.RequestID, e.Workdays, e.Reason, e.RequestedBy)
 	if k, ok := IsUniqueViolation(err); ok && k == "disclosure_extensions_one_open" {
 		return e, ErrExtensionOpen
+	}
+	if err == nil {
+		q.created(ctx, "disclosure_extension", e.ID)
 	}
 	return e, wrapDisclosure(err, "store extension")
 }
@@ -322,7 +341,7 @@ func (q *Q) InsertDisclosureExtension(ctx context.Context, e DisclosureExtension
 // DisclosureExtensions lists an application's extensions.
 func (q *Q) DisclosureExtensions(ctx context.Context, requestID int64) ([]DisclosureExtension, error) {
 	var out []DisclosureExtension
-	err := sqlxSelect(ctx, q, &out, `SELECT `+extCols+` FROM disclosure_extensions WHERE request_id = $1 ORDER BY id`, requestID)
+	err := sqlxSelect(ctx, q, "disclosure extensions", &out, `SELECT `+extCols+` FROM disclosure_extensions WHERE request_id = $1 ORDER BY id`, requestID)
 	return out, wrapDisclosure(err, "read extensions")
 }
 
@@ -330,7 +349,7 @@ func (q *Q) DisclosureExtensions(ctx context.Context, requestID int64) ([]Disclo
 // ErrNotFound when it is not the application's or not pending.
 func (q *Q) DecideDisclosureExtension(ctx context.Context, requestID, id int64, status string, by int64, at time.Time, note string) (DisclosureExtension, error) {
 	var e DisclosureExtension
-	err := sqlxGet(ctx, q, &e, `UPDATE disclosure_extensions SET status = $3, decided_by = $4, decided_at = $5,
+	err := sqlxGet(ctx, q, "decide disclosure extension", &e, `UPDATE disclosure_extensions SET status = $3, decided_by = $4, decided_at = $5,
 			decision_note = $6
 		WHERE id = $2 AND request_id = $1 AND status = 'pending' RETURNING `+extCols, requestID, id, status, by, at, note)
 	return e, wrapDisclosure(err, "decide extension")
@@ -361,21 +380,24 @@ func caseErr(err error, what string) error {
 // InsertDisclosureCase stores a case; an unknown application is
 // ErrNoSuchRequest.
 func (q *Q) InsertDisclosureCase(ctx context.Context, c DisclosureCase) (DisclosureCase, error) {
-	err := sqlxGet(ctx, q, &c, `INSERT INTO disclosure_cases (request_id, kind, filed_on, result, note, created_by)
+	err := sqlxGet(ctx, q, "insert disclosure case", &c, `INSERT INTO disclosure_cases (request_id, kind, filed_on, result, note, created_by)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING `+caseCols, c.RequestID, c.Kind, c.FiledOn, c.Result, c.Note, c.CreatedBy)
+	if err == nil {
+		q.created(ctx, "disclosure_case", c.ID)
+	}
 	return c, caseErr(err, "store case")
 }
 
 // LockDisclosureCase reads a case for update.
 func (q *Q) LockDisclosureCase(ctx context.Context, id int64) (DisclosureCase, error) {
 	var c DisclosureCase
-	err := sqlxGet(ctx, q, &c, `SELECT `+caseCols+` FROM disclosure_cases WHERE id = $1 FOR UPDATE`, id)
+	err := sqlxGet(ctx, q, "lock disclosure case", &c, `SELECT `+caseCols+` FROM disclosure_cases WHERE id = $1 FOR UPDATE`, id)
 	return c, wrapDisclosure(err, "lock case")
 }
 
 // SaveDisclosureCase writes a case's fields.
 func (q *Q) SaveDisclosureCase(ctx context.Context, c DisclosureCase) (DisclosureCase, error) {
-	err := sqlxGet(ctx, q, &c, `UPDATE disclosure_cases SET request_id = $2, kind = $3, filed_on = $4, result = $5,
+	err := sqlxGet(ctx, q, "save disclosure case", &c, `UPDATE disclosure_cases SET request_id = $2, kind = $3, filed_on = $4, result = $5,
 		note = $6, updated_at = now() WHERE id = $1 RETURNING `+caseCols, c.ID, c.RequestID, c.Kind, c.FiledOn, c.Result, c.Note)
 	return c, caseErr(err, "save case")
 }
@@ -384,7 +406,7 @@ func (q *Q) SaveDisclosureCase(ctx context.Context, c DisclosureCase) (Disclosur
 // given, before afterID.
 func (q *Q) ListDisclosureCases(ctx context.Context, from, to *domain.Date, afterID int64, limit int) ([]DisclosureCase, error) {
 	var out []DisclosureCase
-	err := sqlxSelect(ctx, q, &out, `SELECT `+caseCols+` FROM disclosure_cases
+	err := sqlxSelect(ctx, q, "list disclosure cases", &out, `SELECT `+caseCols+` FROM disclosure_cases
 		WHERE ($1::date IS NULL OR filed_on >= $1) AND ($2::date IS NULL OR filed_on < $2) AND ($3 = 0 OR id < $3)
 		ORDER BY id DESC LIMIT $4`, from, to, afterID, limit)
 	return out, wrapDisclosure(err, "list cases")
@@ -399,7 +421,7 @@ func (q *Q) DisclosureRecords(ctx context.Context, year int) ([]domain.Disclosur
 		DecidedOn     *domain.Date `db:"decided_on"`
 		Outcome       *string      `db:"outcome"`
 	}
-	err := sqlxSelect(ctx, q, &rows, `SELECT applicant_type, received_on, decided_on, outcome FROM disclosure_requests
+	err := sqlxSelect(ctx, q, "disclosure records", &rows, `SELECT applicant_type, received_on, decided_on, outcome FROM disclosure_requests
 		WHERE received_on IS NOT NULL AND received_on <= $2 AND (decided_on IS NULL OR decided_on >= $1)`,
 		domain.Date{Year: year, Month: 1, Day: 1}, domain.Date{Year: year, Month: 12, Day: 31})
 	if err != nil {
@@ -423,7 +445,7 @@ func (q *Q) DisclosureCaseRecords(ctx context.Context, year int) ([]domain.Discl
 		FiledOn domain.Date `db:"filed_on"`
 		Result  *string     `db:"result"`
 	}
-	err := sqlxSelect(ctx, q, &rows, `SELECT kind, filed_on, result FROM disclosure_cases
+	err := sqlxSelect(ctx, q, "disclosure case records", &rows, `SELECT kind, filed_on, result FROM disclosure_cases
 		WHERE filed_on >= $1 AND filed_on <= $2`,
 		domain.Date{Year: year, Month: 1, Day: 1}, domain.Date{Year: year, Month: 12, Day: 31})
 	if err != nil {
@@ -474,7 +496,7 @@ func (q *Q) PutActiveFigures(ctx context.Context, a ActiveFigures) error {
 // GetActiveFigures reads a year's table 二 (ErrNotFound when not entered).
 func (q *Q) GetActiveFigures(ctx context.Context, year int) (ActiveFigures, error) {
 	var a ActiveFigures
-	err := sqlxGet(ctx, q, &a, `SELECT year, regulations_issued, regulations_repealed, regulations_in_force,
+	err := sqlxGet(ctx, q, "get active figures", &a, `SELECT year, regulations_issued, regulations_repealed, regulations_in_force,
 		normative_issued, normative_repealed, normative_in_force, licensing_decisions, penalty_decisions,
 		enforcement_decisions, fees_10k_yuan, updated_by FROM disclosure_active_figures WHERE year = $1`, year)
 	return a, wrapDisclosure(err, "read table 二 figures")
@@ -498,7 +520,7 @@ func (q *Q) PutReportTexts(ctx context.Context, t ReportTexts, by int64) error {
 // GetReportTexts reads a year's sections 五 and 六 (empty when not written).
 func (q *Q) GetReportTexts(ctx context.Context, year int) (ReportTexts, error) {
 	t := ReportTexts{Year: year}
-	err := sqlxGet(ctx, q, &t, `SELECT year, problems_text, other_text FROM disclosure_report_texts WHERE year = $1`, year)
+	err := sqlxGet(ctx, q, "get report texts", &t, `SELECT year, problems_text, other_text FROM disclosure_report_texts WHERE year = $1`, year)
 	if errors.Is(err, ErrNotFound) {
 		return t, nil
 	}
@@ -524,7 +546,7 @@ type DueDisclosureCheck struct {
 // before today.
 func (q *Q) DueDisclosureChecks(ctx context.Context, now time.Time, today domain.Date, limit int) ([]DueDisclosureCheck, error) {
 	var out []DueDisclosureCheck
-	err := sqlxSelect(ctx, q, &out, `
+	err := sqlxSelect(ctx, q, "due disclosure checks", &out, `
 		(SELECT id AS request_id, 'overdue' AS check_name FROM disclosure_requests
 			WHERE status = 'processing' AND NOT overdue AND due_at <= $1 ORDER BY due_at LIMIT $3)
 		UNION ALL
