@@ -130,5 +130,7 @@ func (c *Core) SweepDeadlines(ctx context.Context) (int, error) {
 			n++
 		}
 	}
-	return n, nil
+	// deputies' suggestions and members' proposals ride on the same sweep
+	m, err := c.SweepProposalDeadlines(ctx)
+	return n + m, err
 }

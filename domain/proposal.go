@@ -154,16 +154,17 @@ const (
 	PActPublish        ProposalAction = "published"
 	PActCommit         ProposalAction = "commitment_added"
 	PActCommitDone     ProposalAction = "commitment_done"
-	PActRemind         ProposalAction = "reminded" // system
-	PActOverdue        ProposalAction = "overdue"  // system: escalated (督办)
-	PActOpinionOverdue ProposalAction = "opinion_overdue"
+	PActRemind         ProposalAction = "reminded"           // system
+	PActOverdue        ProposalAction = "overdue"            // system: escalated (督办)
+	PActOpinionOverdue ProposalAction = "opinion_overdue"    // system: joint units' opinions late
+	PActCommitOverdue  ProposalAction = "commitment_overdue" // system: a commitment past its date
 )
 
 // ProposalActions lists every action but creation.
 func ProposalActions() []ProposalAction {
 	return []ProposalAction{PActContact, PActOpinion, PActAnswer, PActApproveAnswer, PActRejectAnswer,
 		PActFeedbackOK, PActFeedbackNotOK, PActExtend, PActPublish, PActCommit, PActCommitDone,
-		PActRemind, PActOverdue, PActOpinionOverdue}
+		PActRemind, PActOverdue, PActOpinionOverdue, PActCommitOverdue}
 }
 
 // proposalTransition gives the statuses an action may start from and where
@@ -172,7 +173,7 @@ func proposalTransition(a ProposalAction) (from []ProposalStatus, to ProposalSta
 	open := []ProposalStatus{PropHandling, PropRehandling}
 	answered := []ProposalStatus{PropAnswered, PropClosed}
 	switch a {
-	case PActContact, PActCommitDone:
+	case PActContact, PActCommitDone, PActCommitOverdue:
 		return ProposalStatuses(), "", true
 	case PActOpinion, PActAnswer, PActRejectAnswer, PActRemind, PActOverdue, PActOpinionOverdue:
 		return open, "", true

@@ -220,6 +220,7 @@ func TestProposalStateMachine(t *testing.T) {
 		PActRemind:         {h, no, r, no},
 		PActOverdue:        {h, no, r, no},
 		PActOpinionOverdue: {h, no, r, no},
+		PActCommitOverdue:  {h, a, r, c},
 	}
 	if len(want) != len(ProposalActions()) {
 		t.Fatalf("table covers %d actions, the machine knows %d", len(want), len(ProposalActions()))
