@@ -271,6 +271,15 @@ func TestProposalLifecycle(t *testing.T) {
 		t.Errorf("BUS sees opinions %+v", gb.Opinions)
 	}
 
+	// C: due within the reminder window (10 days): the lead unit is reminded once
+	c := createProposal(t, s, d.manager, proposalBody("第0003号", "suggestion", "lead", ymd(domain.AddMonths(today, -3).AddDate(0, 0, 3))))
+	testenv.Eventually(t, 20*time.Second, "the sweep to remind C", func() bool {
+		return slices.Contains(getProposal(t, s, d.manager, c.ID).actions(), "reminded")
+	})
+	if !hasNotification(t, s, d.roadStaff, "proposal_reminded", "第0003号") {
+		t.Error("the lead unit was not reminded")
+	}
+
 	// B: assigned five days ago, separate
 	assigned := today.AddDate(0, 0, -5)
 	b := createProposal(t, s, d.manager, proposalBody("第0002号", "proposal", "separate", ymd(assigned)))
@@ -402,15 +411,15 @@ func TestProposalLifecycle(t *testing.T) {
 		return ids
 	}
 	for q, want := range map[string][]int64{
-		"":                                   {b.ID, a.ID},
-		"type=suggestion":                    {a.ID},
+		"":                                   {b.ID, c.ID, a.ID},
+		"type=suggestion":                    {c.ID, a.ID},
 		"our_role=separate":                  {b.ID},
 		"status=answered":                    {a.ID},
 		"year=2025":                          {a.ID},
 		"q=0002":                             {b.ID},
-		"q=" + "%E7%8E%8B%E5%BB%BA%E5%9B%BD": {b.ID, a.ID}, // 王建国
+		"q=" + "%E7%8E%8B%E5%BB%BA%E5%9B%BD": {b.ID, c.ID, a.ID}, // 王建国
 		"q=100%25":                           nil,
-		"overdue=false":                      {b.ID, a.ID},
+		"overdue=false":                      {b.ID, c.ID, a.ID},
 	} {
 		if got := list(q); !slices.Equal(got, want) {
 			t.Errorf("?%s: %v, want %v", q, got, want)
@@ -429,8 +438,8 @@ func TestProposalLifecycle(t *testing.T) {
 	if len(page.Items) != 1 || page.Items[0].ID != b.ID || page.NextCursor == nil {
 		t.Fatalf("first page %+v", page)
 	}
-	s.Expect(t, 200, testenv.Req{Method: "GET", Path: "/api/v1/proposals?limit=1&cursor=" + *page.NextCursor, Token: d.manager}).Decode(t, &page)
-	if len(page.Items) != 1 || page.Items[0].ID != a.ID || page.NextCursor != nil {
+	s.Expect(t, 200, testenv.Req{Method: "GET", Path: "/api/v1/proposals?limit=2&cursor=" + *page.NextCursor, Token: d.manager}).Decode(t, &page)
+	if len(page.Items) != 2 || page.Items[0].ID != c.ID || page.Items[1].ID != a.ID || page.NextCursor != nil {
 		t.Errorf("second page %+v", page)
 	}
 }
