@@ -132,5 +132,11 @@ func (c *Core) SweepDeadlines(ctx context.Context) (int, error) {
 		}
 	}
 	m, err := c.SweepDisclosure(ctx)
+	if err != nil {
+		return n + m, err
+	}
+	n += m
+	// deputies' suggestions and members' proposals ride on the same sweep
+	m, err = c.SweepProposalDeadlines(ctx)
 	return n + m, err
 }

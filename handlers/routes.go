@@ -88,7 +88,7 @@ func statsParams(extra ...param) []param {
 func (a *api) routes() []route {
 	admin := roles(domain.RoleAdmin)
 	statsRoles := roles(domain.RoleAdmin, domain.RoleManager, domain.RoleUnitHead)
-	return append([]route{
+	all := []route{
 		// auth
 		{method: "POST", path: "/api/v1/auth/login", tag: "auth", summary: "Log in; returns a bearer token",
 			access: accessPublic, in: loginInput{}, out: core.LoginResult{}, status: 200, h: a.login},
@@ -246,7 +246,10 @@ func (a *api) routes() []route {
 
 		{method: "GET", path: "/api/v1/openapi.json", tag: "operations", summary: "This document",
 			access: accessPublic, status: 200, h: a.openapi},
-	}, a.disclosureRoutes()...)
+	}
+	all = append(all, a.disclosureRoutes()...) // disclosure applications (disclosure.go)
+	all = append(all, a.proposalRoutes()...)   // deputies' suggestions and members' proposals (proposal.go)
+	return all
 }
 
 func statusNames() []string { return names(domain.Statuses()) }
