@@ -130,5 +130,6 @@ func (c *Core) SweepDeadlines(ctx context.Context) (int, error) {
 			n++
 		}
 	}
-	return n, nil
+	kb, err := c.SweepKnowledgeBase(ctx)
+	return n + kb, err
 }

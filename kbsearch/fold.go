@@ -82,20 +82,27 @@ func foldRunes(s string) []rune {
 }
 
 // NormalizeQuery is the form a search is counted under (searches that found
-// nothing): folded, with punctuation and runs of space made one space.
+// nothing): folded, without punctuation, and without spaces except one
+// between two Latin letters or digits (Chinese is written without them).
 func NormalizeQuery(q string) string {
 	var b strings.Builder
+	var last rune
 	space := false
 	for _, r := range Fold(q) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			space = false
-			b.WriteRune(r)
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			space = true
 			continue
 		}
-		space = true
+		if space && isASCIIAlnum(last) && isASCIIAlnum(r) {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+		last = r
 	}
 	return b.String()
+}
+
+func isASCIIAlnum(r rune) bool {
+	return r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r))
 }

@@ -42,9 +42,10 @@ func TestFold(t *testing.T) {
 
 func TestNormalizeQuery(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
-		{"  網約車 怎麼辦？？", "网约车 怎么办"},
-		{"无人机，航拍!", "无人机 航拍"},
+		{"  網約車 怎麼辦？？", "网约车怎么办"},
+		{"无人机，航拍!", "无人机航拍"},
 		{"ＡＢＣ　12328", "abc 12328"},
+		{"G15 高速 ETC", "g15高速etc"},
 		{"？！", ""},
 	} {
 		if got := NormalizeQuery(c.in); got != c.want {
