@@ -114,7 +114,8 @@ func TestQuery(t *testing.T) {
 		terms     []string // marked in snippets
 	}{
 		// each word may match; the last one, still being typed, also as a prefix
-		{"网约车驾驶员证", []string{"'网约车'", "'驾驶员'", "'证'"}, []string{"'证':*"}, []string{"网约车", "驾驶员"}},
+		{"网约车驾驶员证", []string{"'网约车'", "'驾驶员'", "'证':*"}, nil, []string{"网约车", "驾驶员"}},
+		{"出租车拒", []string{"'出租车'", "'拒':*"}, nil, []string{"出租车"}},
 		{"出租车 拒载", []string{"'出租车'", "'拒载':*"}, nil, []string{"出租车", "拒载"}},
 		{"出租车拒载。", []string{"'拒载'"}, []string{"'拒载':*"}, nil},
 		// a synonym group: the other terms join the search, all of their words

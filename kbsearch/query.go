@@ -31,7 +31,7 @@ func (a *Analyzer) Query(text string, synonyms [][]string) Query {
 	var alts []string
 	for i, w := range words {
 		lex := quoteLexeme(w)
-		if i == len(words)-1 && stillTyping(text) && utf8.RuneCountInString(w) >= 2 {
+		if i == len(words)-1 && stillTyping(text) {
 			lex += ":*"
 		}
 		alts = append(alts, lex)
