@@ -69,6 +69,8 @@ type Core struct {
 
 	dummyOnce sync.Once
 	dummyHash []byte
+
+	kb kbCache
 }
 
 // New builds the application over a store.

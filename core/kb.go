@@ -9,6 +9,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -119,6 +120,40 @@ func (c *Core) kbAnalyzer() (*kbsearch.Analyzer, error) {
 		return nil, fmt.Errorf("knowledge-base search: %w", err)
 	}
 	return a, nil
+}
+
+// kbCache keeps how many published articles hold each word, which decides
+// the words a search chooses its candidates by; it is read again at most
+// every kbFrequencyTTL, and at once after this process changed an article.
+type kbCache struct {
+	mu   sync.Mutex
+	freq kbsearch.Frequencies
+	at   time.Time
+}
+
+const kbFrequencyTTL = time.Minute
+
+func (c *Core) kbFrequencies(ctx context.Context) (kbsearch.Frequencies, error) {
+	c.kb.mu.Lock()
+	defer c.kb.mu.Unlock()
+	if c.kb.freq.Docs != nil && time.Since(c.kb.at) < kbFrequencyTTL {
+		return c.kb.freq, nil
+	}
+	docs, total, err := c.store.Q().KBWordFrequencies(ctx)
+	if err != nil {
+		if c.kb.freq.Docs != nil {
+			return c.kb.freq, nil // a minute older is good enough
+		}
+		return kbsearch.Frequencies{}, err
+	}
+	c.kb.freq, c.kb.at = kbsearch.Frequencies{Docs: docs, Total: total}, time.Now()
+	return c.kb.freq, nil
+}
+
+func (c *Core) invalidateKBFrequencies() {
+	c.kb.mu.Lock()
+	c.kb.at = time.Time{}
+	c.kb.mu.Unlock()
 }
 
 // WarmKnowledgeBase loads the search dictionary now, so that the first
@@ -340,6 +375,7 @@ func (c *Core) CreateKBArticle(ctx context.Context, v domain.Viewer, in KBArticl
 	if err != nil {
 		return KBArticleView{}, err
 	}
+	c.invalidateKBFrequencies()
 	return c.kbView(stored), nil
 }
 
@@ -413,6 +449,7 @@ func (c *Core) UpdateKBArticle(ctx context.Context, v domain.Viewer, id int64, i
 	if err != nil {
 		return KBArticleView{}, err
 	}
+	c.invalidateKBFrequencies()
 	return c.kbView(out), nil
 }
 
@@ -540,12 +577,16 @@ func (c *Core) SearchKB(ctx context.Context, v domain.Viewer, q string, limit in
 	if err != nil {
 		return KBSearchResult{}, err
 	}
-	query := an.Query(q, groups)
+	freq, err := c.kbFrequencies(ctx)
+	if err != nil {
+		return KBSearchResult{}, err
+	}
+	query := an.Query(q, groups, freq)
 	out := KBSearchResult{Items: []KBHitView{}}
 	if query.Empty() {
 		return out, nil
 	}
-	hits, err := c.store.Q().SearchKB(ctx, query.TSQuery, c.today(), limit)
+	hits, err := c.store.SearchKB(ctx, query.Match, query.Rank, c.today(), limit)
 	if err != nil {
 		return KBSearchResult{}, fmt.Errorf("search articles: %w", err)
 	}

@@ -125,15 +125,15 @@ func TestQuery(t *testing.T) {
 		// nothing searchable
 		{"请问？", nil, nil, nil},
 	} {
-		q := a.Query(c.in, syn)
+		q := a.Query(c.in, syn, Frequencies{})
 		for _, w := range c.contains {
-			if !strings.Contains(q.TSQuery, w) {
-				t.Errorf("Query(%q) = %s: missing %s", c.in, q.TSQuery, w)
+			if !strings.Contains(q.Rank, w) {
+				t.Errorf("Query(%q) = %s: missing %s", c.in, q.Rank, w)
 			}
 		}
 		for _, w := range c.forbidden {
-			if strings.Contains(q.TSQuery, w) {
-				t.Errorf("Query(%q) = %s: holds %s", c.in, q.TSQuery, w)
+			if strings.Contains(q.Rank, w) {
+				t.Errorf("Query(%q) = %s: holds %s", c.in, q.Rank, w)
 			}
 		}
 		for _, w := range c.terms {
@@ -142,7 +142,7 @@ func TestQuery(t *testing.T) {
 			}
 		}
 		if c.contains == nil && !q.Empty() {
-			t.Errorf("Query(%q) = %s, want nothing to search", c.in, q.TSQuery)
+			t.Errorf("Query(%q) = %s, want nothing to search", c.in, q.Match)
 		}
 	}
 }
@@ -150,14 +150,61 @@ func TestQuery(t *testing.T) {
 func TestQueryKeepsLongerWordsOfALongText(t *testing.T) {
 	a := analyzer(t)
 	long := strings.Repeat("我想问一下出租车拒载的事情，车在火车站，", 10) + "还有网约车平台投诉电话是多少"
-	q := a.Query(long, nil)
-	if n := strings.Count(q.TSQuery, "|") + 1; n > maxQueryWords {
+	q := a.Query(long, nil, Frequencies{})
+	if n := strings.Count(q.Rank, "|") + 1; n > maxQueryWords {
 		t.Errorf("%d words searched, want at most %d", n, maxQueryWords)
 	}
 	for _, w := range []string{"'出租车'", "'拒载'", "'网约车'"} {
-		if !strings.Contains(q.TSQuery, w) {
-			t.Errorf("long query %s: missing %s", q.TSQuery, w)
+		if !strings.Contains(q.Rank, w) {
+			t.Errorf("long query %s: missing %s", q.Rank, w)
 		}
+	}
+}
+
+func TestQueryCommonWords(t *testing.T) {
+	a := analyzer(t)
+	// 1,000 articles: 运输 and 投诉 in most of them, 出租车 in 80, 拒载 in 3
+	f := Frequencies{Total: 1000, Docs: map[string]int{"运输": 900, "投诉": 400, "出租车": 80, "出租": 90, "租车": 80, "拒载": 3, "12328": 600}}
+	for _, c := range []struct {
+		in                    string
+		match, notMatch, rank []string
+	}{
+		// common words only rank; the telling ones choose the candidates
+		{"出租车拒载投诉。", []string{"'出租车'", "'拒载'"}, []string{"'投诉'"}, []string{"'投诉'", "'拒载'", "'出租车'"}},
+		// nothing telling: every word chooses
+		{"运输投诉", []string{"'运输'", "'投诉'"}, nil, []string{"'运输'", "'投诉'"}},
+		// a word no article holds yet does not make the others rank only
+		{"无人机运输", []string{"'无人机'", "'运输'"}, nil, nil},
+		// a word no article holds still chooses beside a telling one
+		{"无人机出租车", []string{"'无人机'", "'出租车'"}, nil, nil},
+		// one character typed after a telling word ranks but does not choose
+		{"出租车拒", []string{"'出租车'"}, []string{"'拒':*"}, []string{"'拒':*"}},
+		// nor does a common word being typed
+		{"出租车投诉", []string{"'出租车'"}, []string{"'投诉':*"}, []string{"'投诉':*"}},
+		// a synonym adds candidates, it does not replace the word of the text
+		{"12328", []string{"'12328':*"}, nil, nil},
+	} {
+		q := a.Query(c.in, [][]string{{"12328", "交通运输服务监督电话"}}, f)
+		for _, w := range c.match {
+			if !strings.Contains(q.Match, w) {
+				t.Errorf("Query(%q).Match = %s: missing %s", c.in, q.Match, w)
+			}
+		}
+		for _, w := range c.notMatch {
+			if strings.Contains(q.Match, w) {
+				t.Errorf("Query(%q).Match = %s: holds %s", c.in, q.Match, w)
+			}
+		}
+		for _, w := range c.rank {
+			if !strings.Contains(q.Rank, w) {
+				t.Errorf("Query(%q).Rank = %s: missing %s", c.in, q.Rank, w)
+			}
+		}
+	}
+	// a small base has no common words
+	small := Frequencies{Total: 50, Docs: map[string]int{"投诉": 50, "拒载": 1}}
+	if q := a.Query("拒载投诉", nil, small); !strings.Contains(q.Match, "'投诉'") {
+		t.Errorf("small base: Match = %s", q.Match)
 	}
 }
 

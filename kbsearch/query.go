@@ -10,31 +10,71 @@ import (
 // pasted in is searched by its first longer words, not by every character.
 const maxQueryWords = 24
 
-// Query is what a search asks Postgres for.
+// Query is what a search asks Postgres for, as tsqueries in Postgres' input
+// syntax. Both are empty when the text has no searchable word.
 type Query struct {
-	// TSQuery is the tsquery in Postgres' input syntax: any of the words, the
-	// last one also as a prefix while it is being typed, or any synonym of a
-	// term the text holds. Empty when the text has no searchable word.
-	TSQuery string
+	// Match selects the articles to rank: any of the words that tell
+	// articles apart, the last word also as a prefix while it is being typed,
+	// or any synonym of a term the text holds. Words most articles hold (see
+	// Frequencies) only rank, as in a "common terms" query: they would make
+	// every article a candidate.
+	Match string
+	// Rank orders the candidates: any of all the words and synonyms.
+	Rank string
 	// Terms are the folded words and synonyms to mark in snippets.
 	Terms []string
 }
 
 // Empty reports whether there is nothing to search for.
-func (q Query) Empty() bool { return q.TSQuery == "" }
+func (q Query) Empty() bool { return q.Match == "" }
+
+// Frequencies tell how many of the published articles hold each word.
+type Frequencies struct {
+	Docs  map[string]int
+	Total int
+}
+
+// Words held by more than commonShare of the articles are common; a base
+// of fewer than commonMinDocs articles has no common words (every search of
+// it is cheap).
+const (
+	commonShare   = 0.10
+	commonMinDocs = 200
+)
+
+// common reports whether a word is held by too many articles to choose
+// candidates by.
+func (f Frequencies) common(w string) bool {
+	return f.Total >= commonMinDocs && float64(f.Docs[w]) > commonShare*float64(f.Total)
+}
+
+// known reports whether some article holds the word.
+func (f Frequencies) known(w string) bool { return f.Docs[w] > 0 }
 
 // Query builds the search for what an operator typed. synonyms are groups of
 // folded terms that mean the same (网约车, 网络预约出租汽车): when the text holds
 // one term of a group, articles holding any other term of it match too.
-func (a *Analyzer) Query(text string, synonyms [][]string) Query {
+func (a *Analyzer) Query(text string, synonyms [][]string, f Frequencies) Query {
 	words := pickWords(dedupe(a.Tokens(text)))
-	var alts []string
+	var match, rank []string
+	anchored := false // some word of the text that few articles hold chooses the candidates
 	for i, w := range words {
 		lex := quoteLexeme(w)
-		if i == len(words)-1 && stillTyping(text) {
+		prefix := i == len(words)-1 && stillTyping(text)
+		if prefix {
 			lex += ":*"
 		}
-		alts = append(alts, lex)
+		rank = append(rank, lex)
+		switch {
+		case prefix && utf8.RuneCountInString(w) < 2, f.common(w):
+			// one character typed so far, or a word most articles hold (a
+			// prefix of it holds more): it ranks, but chooses too much
+		case prefix:
+			match = append(match, lex)
+		default:
+			match = append(match, lex)
+			anchored = anchored || f.known(w)
+		}
 	}
 	terms := append([]string(nil), words...)
 	folded := Fold(text)
@@ -47,12 +87,15 @@ func (a *Analyzer) Query(text string, synonyms [][]string) Query {
 				continue
 			}
 			if alt := a.allOf(term); alt != "" {
-				alts = append(alts, alt)
+				match, rank = append(match, alt), append(rank, alt)
 				terms = append(terms, term)
 			}
 		}
 	}
-	return Query{TSQuery: strings.Join(dedupe(alts), " | "), Terms: markable(terms)}
+	if !anchored {
+		match = rank
+	}
+	return Query{Match: strings.Join(dedupe(match), " | "), Rank: strings.Join(dedupe(rank), " | "), Terms: markable(terms)}
 }
 
 // allOf is the tsquery matching a document that holds every word of term.

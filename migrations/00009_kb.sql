@@ -25,7 +25,10 @@ CREATE TABLE kb_articles (
     published_at    timestamptz,
     CHECK (valid_until IS NULL OR valid_from IS NULL OR valid_until >= valid_from)
 );
-CREATE INDEX kb_articles_search_idx ON kb_articles USING gin (search_vector) WHERE status = 'published';
+-- fastupdate off: articles are written seldom and searched on every call; a pending
+-- list would be scanned whole by every search until vacuum cleans it
+CREATE INDEX kb_articles_search_idx ON kb_articles USING gin (search_vector) WITH (fastupdate = off)
+    WHERE status = 'published';
 CREATE INDEX kb_articles_valid_until_idx ON kb_articles (valid_until) WHERE status = 'published' AND valid_until IS NOT NULL;
 CREATE INDEX kb_articles_owner_idx ON kb_articles (owner_unit_code, id DESC);
 
