@@ -341,6 +341,9 @@ func (c *Core) CreateKBArticle(ctx context.Context, v domain.Viewer, in KBArticl
 	if a.OwnerUnitCode == nil && v.Role.IsUnitRole() {
 		a.OwnerUnitCode = nilIfEmpty(v.UnitCode)
 	}
+	if !v.MayEditKB(strOr(a.OwnerUnitCode)) {
+		return KBArticleView{}, fmt.Errorf("write an article of %s: %w", strOr(a.OwnerUnitCode), domain.ErrForbidden)
+	}
 	if status == "" {
 		status = domain.KBDraft
 	}

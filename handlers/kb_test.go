@@ -123,6 +123,8 @@ func TestKnowledgeBaseLifecycle(t *testing.T) {
 		t.Fatalf("new article: %+v", art)
 	}
 	path := fmt.Sprintf("/api/v1/kb/articles/%d", art.ID)
+	s.Expect(t, 403, testenv.Req{Method: "POST", Path: "/api/v1/kb/articles", Token: taxi, Body: map[string]any{
+		"title": "公交线路", "question": "公交线路调整", "answer": "见公告", "owner_unit_code": "BUS"}})
 
 	// drafts are never offered, nor seen outside their unit, nor answered from
 	if hits := kbSearch(t, s, op, "网约车驾驶员证"); len(hits) != 0 {
