@@ -83,6 +83,8 @@ type Core struct {
 	dummyHash []byte
 	hashSem   chan struct{} // a slot per bcrypt computation
 	passwords *password.Policy
+
+	kb kbCache
 }
 
 // New builds the application over a store. Every setting comes from

@@ -138,5 +138,10 @@ func (c *Core) SweepDeadlines(ctx context.Context) (int, error) {
 	n += m
 	// deputies' suggestions and members' proposals ride on the same sweep
 	m, err = c.SweepProposalDeadlines(ctx)
-	return n + m, err
+	if err != nil {
+		return n + m, err
+	}
+	n += m
+	kb, err := c.SweepKnowledgeBase(ctx)
+	return n + kb, err
 }

@@ -39,6 +39,8 @@ type CallInput struct {
 	Confidential   bool   `json:"confidential"`
 	AnsweredOnCall bool   `json:"answered_on_call"`
 	Answer         string `json:"answer"`
+	// KBArticleID is the knowledge-base article the call was answered from.
+	KBArticleID *int64 `json:"kb_article_id"`
 }
 
 // LetterInput is a letter to the leader's mailbox (POST /public/letters).
@@ -264,6 +266,10 @@ func (c *Core) CreateCall(ctx context.Context, v domain.Viewer, in CallInput) (I
 	if err != nil {
 		return ItemView{}, err
 	}
+	if err := c.checkCallKBArticle(ctx, in.AnsweredOnCall, in.KBArticleID); err != nil {
+		return ItemView{}, err
+	}
+	it.KBArticleID = in.KBArticleID
 	it.CreatedBy = &v.ID
 	stored, _, err := c.createItem(ctx, it, actorOf(v))
 	if err != nil {

@@ -45,6 +45,7 @@ type ItemView struct {
 	PublishedAt    *time.Time `json:"published_at"`
 	ReopenedCount  int        `json:"reopened_count"`
 	MergedIntoID   *int64     `json:"merged_into_id"`
+	KBArticleID    *int64     `json:"kb_article_id,omitempty"`
 }
 
 func (c *Core) tm(t *time.Time) *time.Time {
@@ -71,7 +72,7 @@ func (c *Core) itemView(v domain.Viewer, it repo.Item) ItemView {
 		AcceptedAt: c.tm(it.AcceptedAt), OriginalDueAt: c.tm(it.OriginalDueAt), CompletedAt: c.tm(it.CompletedAt),
 		VisitDueAt: c.tm(it.VisitDueAt), Answer: it.Answer, SourceURL: it.SourceURL,
 		PublishConsent: it.PublishConsent, PublishedAt: c.tm(it.PublishedAt), ReopenedCount: it.ReopenedCount,
-		MergedIntoID: it.MergedIntoID,
+		MergedIntoID: it.MergedIntoID, KBArticleID: it.KBArticleID,
 	}
 	if it.Channel == string(domain.Platform) || it.Channel == string(domain.Microblog) {
 		out.ExternalID = it.SourceRef

@@ -30,7 +30,8 @@ func datePtr(t *time.Time) *string {
 	return &s
 }
 
-// today is the current date in the department's zone.
+// civilToday is the current date in the department's zone, as a date at
+// UTC midnight (the form the proposal and knowledge-base columns use).
 func (c *Core) civilToday() time.Time { return domain.CivilDate(c.now(), c.set.Location) }
 
 // date checks a required YYYY-MM-DD field.

@@ -88,6 +88,7 @@ func statsParams(extra ...param) []param {
 func (a *api) routes() []route {
 	admin := roles(domain.RoleAdmin)
 	statsRoles := roles(domain.RoleAdmin, domain.RoleManager, domain.RoleUnitHead)
+	kbEditors := roles(domain.RoleAdmin, domain.RoleManager, domain.RoleUnitHead, domain.RoleUnitStaff)
 	all := []route{
 		// auth
 		{method: "POST", path: "/api/v1/auth/login", tag: "auth", summary: "Log in; returns a bearer token",
@@ -151,6 +152,43 @@ func (a *api) routes() []route {
 			access: accessWebhook, creates: true, in: core.MicroblogInput{}, out: core.MicroblogReceipt{}, status: 202, h: a.microblog},
 		{method: "POST", path: "/api/v1/platform/items", tag: "intake", summary: "An item handed down by the upstream platform; 200 with the stored item when external_id was seen",
 			access: accessPlatform, creates: true, in: core.PlatformInput{}, out: core.ItemView{}, status: 201, h: a.platformItem},
+
+		// knowledge base (知识库, 一号答)
+		{method: "GET", path: "/api/v1/kb/articles", tag: "knowledge base", summary: "List articles, newest first: published ones for everyone, drafts and expired ones for their unit, admins and managers",
+			access: accessStaff, roles: anyRole(), out: listOf[core.KBArticleView]{}, status: 200, h: a.listKBArticles,
+			query: pageParams(
+				param{name: "status", typ: "string", desc: "status", enum: []string{"draft", "published", "expired"}},
+				param{name: "category_code", typ: "string", desc: "category"},
+				param{name: "owner_unit_code", typ: "string", desc: "owner unit"},
+			)},
+		{method: "POST", path: "/api/v1/kb/articles", tag: "knowledge base", summary: "Write an article (a draft; admins and managers may publish at once); unit staff write for their unit",
+			access: accessStaff, roles: kbEditors, creates: true, in: core.KBArticleInput{}, out: core.KBArticleView{}, status: 201, h: a.createKBArticle},
+		{method: "GET", path: "/api/v1/kb/articles/:id", tag: "knowledge base", summary: "An article",
+			access: accessStaff, roles: anyRole(), out: core.KBArticleView{}, status: 200, h: a.getKBArticle},
+		{method: "PATCH", path: "/api/v1/kb/articles/:id", tag: "knowledge base", summary: "Change an article or its status (publishing: admins and managers); an owner's change of a published article's text returns it to draft for review",
+			access: accessStaff, roles: kbEditors, in: core.KBArticleInput{}, out: core.KBArticleView{}, status: 200, h: a.updateKBArticle},
+		{method: "GET", path: "/api/v1/kb/articles/:id/revisions", tag: "knowledge base", summary: "Every change of an article, newest first: who, when, status, and the changed fields as {field: [old, new]}",
+			access: accessStaff, roles: anyRole(), out: listOf[core.KBRevisionView]{}, status: 200, h: a.kbRevisions},
+		{method: "GET", path: "/api/v1/kb/search", tag: "knowledge base", summary: "Suggest published articles valid today for what the operator types (Chinese word segmentation, synonyms), best first. " +
+			"title and snippet are plain text, never HTML; title_highlights and highlights are [start, end) ranges in Unicode code points to mark after escaping",
+			access: accessStaff, roles: anyRole(), out: core.KBSearchResult{}, status: 200, h: a.searchKB,
+			query: []param{
+				{name: "q", typ: "string", desc: "what the caller asks, as typed (at most 500 characters)"},
+				{name: "limit", typ: "integer", desc: "suggestions, 1 to 50 (default 10)"},
+			}},
+		{method: "GET", path: "/api/v1/kb/synonyms", tag: "knowledge base", summary: "Synonym groups searches use (网约车 = 网络预约出租汽车)",
+			access: accessStaff, roles: roles(domain.RoleAdmin, domain.RoleManager), out: listOf[core.KBSynonymView]{}, status: 200, h: a.listKBSynonyms},
+		{method: "POST", path: "/api/v1/kb/synonyms", tag: "knowledge base", summary: "Add a synonym group: a search holding one term also finds articles holding the others",
+			access: accessStaff, roles: admin, creates: true, in: core.KBSynonymInput{}, out: core.KBSynonymView{}, status: 201, h: a.createKBSynonym},
+		{method: "DELETE", path: "/api/v1/kb/synonyms/:id", tag: "knowledge base", summary: "Remove a synonym group",
+			access: accessStaff, roles: admin, status: 204, h: a.deleteKBSynonym},
+		{method: "GET", path: "/api/v1/kb/stats", tag: "knowledge base", summary: "Calls answered from each article and category in [from, to), searches that found nothing, published articles no call used",
+			access: accessStaff, roles: roles(domain.RoleAdmin, domain.RoleManager), out: core.KBStats{}, status: 200, h: a.kbStats,
+			query: []param{
+				{name: "from", typ: "string", desc: "first day (YYYY-MM-DD, Asia/Shanghai), default 1 January of this year"},
+				{name: "to", typ: "string", desc: "day after the last (exclusive), default tomorrow"},
+				{name: "limit", typ: "integer", desc: "longest list of searches without results and of unused articles, 1 to 500 (default 100)"},
+			}},
 
 		// items
 		{method: "GET", path: "/api/v1/items", tag: "items", summary: "List items the caller may see, newest first",

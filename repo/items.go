@@ -59,6 +59,7 @@ type Item struct {
 	UpdatedAt        time.Time      `db:"updated_at"`
 	PublishedTitle   *string        `db:"published_title"`
 	PublishedContent *string        `db:"published_content"`
+	KBArticleID      *int64         `db:"kb_article_id"`
 }
 
 const itemCols = `id, tracking_code, secret_hash, channel, kind, category_code, title, content, status, urgent,
@@ -66,7 +67,7 @@ const itemCols = `id, tracking_code, secret_hash, channel, kind, category_code, 
 	posted_at, upstream_due_at, publish_consent, published_at, answer, received_at, dispatched_at, accept_due_at, due_at,
 	original_due_at, remind_at, reminded_at, overdue, overdue_at, primary_unit_code, co_unit_codes, accepted_at,
 	replied_at, completed_at, handle_seconds, closed_at, visit_due_at, reopened_count, merged_into_id, created_by,
-	idem_scope, idem_key, updated_at, published_title, published_content`
+	idem_scope, idem_key, updated_at, published_title, published_content, kb_article_id`
 
 // InsertItem stores a new item and returns it as stored.
 func (q *Q) InsertItem(ctx context.Context, it Item) (Item, error) {
@@ -75,14 +76,14 @@ func (q *Q) InsertItem(ctx context.Context, it Item) (Item, error) {
 	err := sqlxGet(ctx, q, "insert item", &out, `INSERT INTO items (tracking_code, secret_hash, channel, kind, category_code, title,
 			content, status, urgent, confidential, citizen_name, citizen_phone, citizen_email, author_id, region,
 			source_ref, source_url, upstream_due_at, publish_consent, answer, received_at, replied_at, created_by,
-			idem_scope, idem_key, posted_at, visit_due_at)
+			idem_scope, idem_key, posted_at, visit_due_at, kb_article_id)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-			$23, $24, $25, $26, $27)
+			$23, $24, $25, $26, $27, $28)
 		RETURNING `+itemCols,
 		it.TrackingCode, it.SecretHash, it.Channel, it.Kind, it.CategoryCode, it.Title, it.Content, it.Status,
 		it.Urgent, it.Confidential, it.CitizenName, it.CitizenPhone, it.CitizenEmail, it.AuthorID, it.Region,
 		it.SourceRef, it.SourceURL, it.UpstreamDueAt, it.PublishConsent, it.Answer, it.ReceivedAt, it.RepliedAt,
-		it.CreatedBy, it.IdemScope, it.IdemKey, it.PostedAt, it.VisitDueAt)
+		it.CreatedBy, it.IdemScope, it.IdemKey, it.PostedAt, it.VisitDueAt, it.KBArticleID)
 	if err != nil {
 		return Item{}, err
 	}

@@ -23,6 +23,10 @@ echo
 echo "== intake rate and routing latency (a private server, 4 clients a core / 50 calls a second)"
 go test -run '^$' -bench 'BenchmarkIntake|BenchmarkRoutingLatency' -benchtime 2000x ./bench/ | grep -E '^(Benchmark|ok|FAIL)'
 
+echo
+echo "== knowledge-base search at 10,000 articles (core.SearchKB)"
+go test -run '^$' -bench BenchmarkKBSearch -benchtime 1000x ./bench/ | grep -E '^(Benchmark|ok|FAIL)'
+
 for n in $SIZES; do
 	db=hotline_bench_$n
 	url="$SERVER/$db?sslmode=disable"

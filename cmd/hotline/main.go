@@ -178,6 +178,12 @@ func run(ctx context.Context, log *slog.Logger, mode string) error {
 		api := s.API()
 		running++
 		go func() {
+			// the knowledge base's dictionary, so that the first search does not wait for it
+			if err := s.Core.WarmKnowledgeBase(); err != nil {
+				log.Warn("knowledge-base search unavailable", "err", err)
+			}
+		}()
+		go func() {
 			log.Info("listening", "addr", s.Config.HTTPAddr)
 			if err := api.Listen(s.Config.HTTPAddr); err != nil {
 				errc <- fmt.Errorf("http: %w", err)
