@@ -137,6 +137,7 @@ func allowed(p web.PageInfo, r domain.Role) bool {
 func TestEveryPageEveryRole(t *testing.T) {
 	w := newWorld(t)
 	id, _ := w.call(t, "UA", false)
+	app := w.disclosure(t, "natural")
 	clients := map[domain.Role]*webtest.Client{}
 	for _, r := range domain.Roles() {
 		clients[r] = w.signIn(t, r)
@@ -145,7 +146,8 @@ func TestEveryPageEveryRole(t *testing.T) {
 		if pg.Public {
 			continue
 		}
-		path := strings.NewReplacer(":id", fmt.Sprint(id), ":rid", "1", ":eid", "1", ":did", "1", ":nid", "1").Replace(pg.Path)
+		path := strings.NewReplacer(":id", fmt.Sprint(id), ":app", fmt.Sprint(app), ":rid", "1", ":eid", "1", ":did", "1", ":nid", "1",
+			":cid", "1", ":fid", "1").Replace(pg.Path)
 		for _, r := range domain.Roles() {
 			c := clients[r]
 			if pg.Method == "GET" {

@@ -54,6 +54,11 @@ func (w *Web) funcs() template.FuncMap {
 		"role":         roleLabel,
 		"similarWhy":   similarReason,
 		"when":         w.when,
+		// disclosure applications (disclosure_labels.go)
+		"submittedVia":    submittedViaLabel,
+		"deliveryForm":    deliveryFormLabel,
+		"disclosureEvent": disclosureEventLabel,
+		"withCSRF":        withCSRF,
 		"deref": func(s *string) string {
 			if s == nil {
 				return ""

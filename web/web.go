@@ -57,6 +57,7 @@ func New(d Deps) *Web {
 func (w *Web) Mount(app *fiber.App) {
 	app.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/console/", fiber.StatusFound) })
 	app.Get(assetPrefix+":hash/:name", w.serveAsset)
+	w.mountPortalDisclosure(app)
 	console := app.Group("/console", w.pageHeaders)
 	for _, p := range w.table() {
 		console.Add(p.method, strings.TrimPrefix(p.path, "/console"), w.chain(p)...)
