@@ -90,7 +90,7 @@ func (w *Web) renderPortal(c *fiber.Ctx, status int, title string, p portalDiscl
 		field(p.Form, "track", "code", "查询码", "text").req(),
 		field(p.Form, "track", "secret", "查询密码", "text").req(),
 	}
-	return w.execute(c, w.pages["disclosure"], status, "portal", portalView{Title: title, CSRF: tok, Page: p})
+	return w.execute(c, w.pages["disclosure"], status, "disclosure-portal", portalView{Title: title, CSRF: tok, Page: p})
 }
 
 func (w *Web) portalDisclosureForm(c *fiber.Ctx) error {
