@@ -108,9 +108,7 @@ func (w *Web) showDisclosureList(c *fiber.Ctx, r *request, status int, f form, d
 				p.Overdue++
 			}
 		}
-		slices.SortStableFunc(p.Rows, func(a, b disclosureRow) int {
-			return cmp.Or(cmp.Compare(a.rank, b.rank), cmp.Compare(a.days, b.days))
-		})
+		sortDisclosureRows(p.Rows)
 		p.Total = len(rows)
 		for _, s := range domain.DisclosureStatuses() {
 			p.Counts = append(p.Counts, statusCount{s.Label(), counts[s]})
@@ -137,6 +135,14 @@ func (w *Web) showDisclosureList(c *fiber.Ctx, r *request, status int, f form, d
 	}
 	p.Intake = intakeFields(p.Form, "create", false, p.Today)
 	return w.render(c, r, status, "disclosure", "依申请公开", disclosurePage{List: &p})
+}
+
+// sortDisclosureRows orders the list: running clocks first, overdue and
+// the least time left first, then paused ones, unconfirmed and decided ones.
+func sortDisclosureRows(rows []disclosureRow) {
+	slices.SortStableFunc(rows, func(a, b disclosureRow) int {
+		return cmp.Or(cmp.Compare(a.rank, b.rank), cmp.Compare(a.days, b.days))
+	})
 }
 
 // allDisclosures reads the applications matching q, up to

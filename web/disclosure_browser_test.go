@@ -30,26 +30,26 @@ func TestBrowserDisclosure(t *testing.T) {
 	b.SelectByLabel("获取信息的方式", "电子邮件")
 	b.FillByLabel("电子邮箱", "zhou@example.org")
 	b.SelectByLabel("提交方式", "信函邮寄")
-	b.FillByLabel("收到日期", today(w))
+	b.FillByLabel("收到日期", disclosureToday(w))
 	if st := b.ClickButton("登记申请"); st != 200 || !strings.Contains(b.Text(), "申请已登记") || !strings.Contains(b.Text(), "查询密码") {
 		t.Fatalf("登记申请: %d %s", st, b.Text())
 	}
 	b.AssertAxeClean() // with the secret shown and every action of a new application
 
 	b.FillByLabel("需要补正的事项", "请说明所需统计数据的具体线路")
-	b.FillByLabel("告知日期", today(w))
-	b.FillByLabel("补正期限", inDays(w, 20))
+	b.FillByLabel("告知日期", disclosureToday(w))
+	b.FillByLabel("补正期限", disclosureDay(w, 20))
 	if st := b.ClickButton("告知补正"); st != 200 || !strings.Contains(b.Text(), "已告知补正") {
 		t.Fatalf("告知补正: %d %s", st, b.Text())
 	}
 	b.AssertAxeClean()
-	b.FillByLabel("补正收到日期", today(w))
+	b.FillByLabel("补正收到日期", disclosureToday(w))
 	if st := b.ClickButton("补正已收到"); st != 200 || !strings.Contains(b.Text(), "补正材料已收到") {
 		t.Fatalf("补正已收到: %d %s", st, b.Text())
 	}
 	b.SelectByLabel("办理结果", "(二)部分公开(区分处理的,只计这一情形,不计其他情形)")
 	b.FillByLabel("答复内容", "经审查,部分线路数据涉及商业秘密,其余予以公开。")
-	b.FillByLabel("答复日期", today(w))
+	b.FillByLabel("答复日期", disclosureToday(w))
 	if st := b.ClickButton("作出答复"); st != 200 || !strings.Contains(b.Text(), "已作出答复") {
 		t.Fatalf("作出答复: %d %s", st, b.Text())
 	}
@@ -69,7 +69,7 @@ func TestBrowserDisclosure(t *testing.T) {
 
 	b.ClickButton("退出")
 	b.LoginAs(w.accounts[domain.RoleManager])
-	year := today(w)[:4]
+	year := disclosureToday(w)[:4]
 	if st := b.Visit("/console/disclosure/report?year=" + year); st != 200 {
 		t.Fatalf("report: %d", st)
 	}

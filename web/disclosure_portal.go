@@ -17,15 +17,15 @@ import (
 
 const (
 	portalDisclosurePath = "/portal/disclosure"
-	// portalCSRFCookie holds the forms' token.
-	portalCSRFCookie = "hotline_portal_disclosure_csrf"
-	// portalReceiptCookie carries the code and secret across the redirect
+	// disclosureCSRFCookie holds the forms' token.
+	disclosureCSRFCookie = "hotline_portal_disclosure_csrf"
+	// disclosureReceiptCookie carries the code and secret across the redirect
 	// after the form, so that a reload does not send the application twice
 	// and the secret never appears in an address.
-	portalReceiptCookie = "hotline_portal_disclosure_receipt"
+	disclosureReceiptCookie = "hotline_portal_disclosure_receipt"
 )
 
-type portalView struct {
+type disclosurePortalView struct {
 	Title string
 	CSRF  string
 	Page  portalDisclosurePage
@@ -35,14 +35,14 @@ type portalDisclosurePage struct {
 	Apply       []fieldView
 	TrackFields []fieldView
 	Form        form
-	Receipt     *portalReceipt
-	Track       *portalTrack
+	Receipt     *disclosureReceiptView
+	Track       *disclosureTrackView
 	Message     string
 }
 
-type portalReceipt struct{ Code, Secret string }
+type disclosureReceiptView struct{ Code, Secret string }
 
-type portalTrack struct {
+type disclosureTrackView struct {
 	Code, Status, ReceivedOn, DueOn, Outcome, Reply, DecidedOn string
 }
 
@@ -50,38 +50,38 @@ type portalTrack struct {
 func (w *Web) mountPortalDisclosure(app *fiber.App) {
 	g := app.Group(portalDisclosurePath, w.pageHeaders)
 	g.Get("/", w.portalDisclosureForm)
-	g.Post("/", w.portalCSRF(w.portalDisclosureSubmit))
+	g.Post("/", w.disclosurePortalCSRF(w.portalDisclosureSubmit))
 	g.Get("/receipt", w.portalDisclosureReceipt)
-	g.Post("/track", w.portalCSRF(w.portalDisclosureTrack))
+	g.Post("/track", w.disclosurePortalCSRF(w.portalDisclosureTrack))
 }
 
-// portalToken is the visitor's form token: the cookie's, or a new one.
-func (w *Web) portalToken(c *fiber.Ctx) (string, error) {
-	if tok := c.Cookies(portalCSRFCookie); len(tok) >= 32 {
+// disclosurePortalToken is the visitor's form token: the cookie's, or a new one.
+func (w *Web) disclosurePortalToken(c *fiber.Ctx) (string, error) {
+	if tok := c.Cookies(disclosureCSRFCookie); len(tok) >= 32 {
 		return tok, nil
 	}
 	tok, err := randomString(24)
 	if err != nil {
 		return "", err
 	}
-	w.setCookie(c, portalCSRFCookie, tok, portalDisclosurePath)
+	w.setCookie(c, disclosureCSRFCookie, tok, portalDisclosurePath)
 	return tok, nil
 }
 
-// portalCSRF refuses a post whose _csrf field does not match the cookie.
-func (w *Web) portalCSRF(h fiber.Handler) fiber.Handler {
+// disclosurePortalCSRF refuses a post whose _csrf field does not match the cookie.
+func (w *Web) disclosurePortalCSRF(h fiber.Handler) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		sent, want := c.FormValue(csrfField), c.Cookies(portalCSRFCookie)
+		sent, want := c.FormValue(csrfField), c.Cookies(disclosureCSRFCookie)
 		if sent == "" || want == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(want)) != 1 {
 			p := portalDisclosurePage{Message: "表单已过期或缺少安全令牌,请返回申请页面刷新后重新提交。"}
-			return w.renderPortal(c, fiber.StatusForbidden, "请求被拒绝", p)
+			return w.renderDisclosurePortal(c, fiber.StatusForbidden, "请求被拒绝", p)
 		}
 		return h(c)
 	}
 }
 
-func (w *Web) renderPortal(c *fiber.Ctx, status int, title string, p portalDisclosurePage) error {
-	tok, err := w.portalToken(c)
+func (w *Web) renderDisclosurePortal(c *fiber.Ctx, status int, title string, p portalDisclosurePage) error {
+	tok, err := w.disclosurePortalToken(c)
 	if err != nil {
 		return err
 	}
@@ -90,11 +90,11 @@ func (w *Web) renderPortal(c *fiber.Ctx, status int, title string, p portalDiscl
 		field(p.Form, "track", "code", "查询码", "text").req(),
 		field(p.Form, "track", "secret", "查询密码", "text").req(),
 	}
-	return w.execute(c, w.pages["disclosure"], status, "disclosure-portal", portalView{Title: title, CSRF: tok, Page: p})
+	return w.execute(c, w.pages["disclosure"], status, "disclosure-portal", disclosurePortalView{Title: title, CSRF: tok, Page: p})
 }
 
 func (w *Web) portalDisclosureForm(c *fiber.Ctx) error {
-	return w.renderPortal(c, fiber.StatusOK, "政府信息公开申请", portalDisclosurePage{})
+	return w.renderDisclosurePortal(c, fiber.StatusOK, "政府信息公开申请", portalDisclosurePage{})
 }
 
 var portalApplyNames = []string{"applicant_type", "applicant_name", "id_number", "org_name", "phone", "email", "address",
@@ -109,26 +109,26 @@ func (w *Web) portalDisclosureSubmit(c *fiber.Ctx) error {
 	switch {
 	case errors.As(err, &ve):
 		f.fromCoreDisclosure(ve, nil)
-		return w.renderPortal(c, fiber.StatusUnprocessableEntity, "政府信息公开申请", portalDisclosurePage{Form: f})
+		return w.renderDisclosurePortal(c, fiber.StatusUnprocessableEntity, "政府信息公开申请", portalDisclosurePage{Form: f})
 	case err != nil:
 		w.Log.Error("portal disclosure application failed", "err", err)
-		return w.renderPortal(c, fiber.StatusInternalServerError, "提交未成功",
+		return w.renderDisclosurePortal(c, fiber.StatusInternalServerError, "提交未成功",
 			portalDisclosurePage{Form: f, Message: "系统暂时无法受理,请稍后重新提交。"})
 	}
-	c.Cookie(&fiber.Cookie{Name: portalReceiptCookie, Value: rec.Code + "." + rec.Secret, Path: portalDisclosurePath + "/receipt",
+	c.Cookie(&fiber.Cookie{Name: disclosureReceiptCookie, Value: rec.Code + "." + rec.Secret, Path: portalDisclosurePath + "/receipt",
 		HTTPOnly: true, MaxAge: 900, SameSite: fiber.CookieSameSiteStrictMode, Secure: secure(c)})
 	return c.Redirect(portalDisclosurePath+"/receipt", fiber.StatusSeeOther)
 }
 
 // portalDisclosureReceipt shows the code and secret once.
 func (w *Web) portalDisclosureReceipt(c *fiber.Ctx) error {
-	code, secret, ok := strings.Cut(c.Cookies(portalReceiptCookie), ".")
+	code, secret, ok := strings.Cut(c.Cookies(disclosureReceiptCookie), ".")
 	if !ok || code == "" || secret == "" {
 		return c.Redirect(portalDisclosurePath, fiber.StatusSeeOther)
 	}
-	c.Cookie(&fiber.Cookie{Name: portalReceiptCookie, Value: "", Path: portalDisclosurePath + "/receipt", HTTPOnly: true,
+	c.Cookie(&fiber.Cookie{Name: disclosureReceiptCookie, Value: "", Path: portalDisclosurePath + "/receipt", HTTPOnly: true,
 		MaxAge: -1, SameSite: fiber.CookieSameSiteStrictMode, Secure: secure(c)})
-	return w.renderPortal(c, fiber.StatusOK, "申请已提交", portalDisclosurePage{Receipt: &portalReceipt{Code: code, Secret: secret}})
+	return w.renderDisclosurePortal(c, fiber.StatusOK, "申请已提交", portalDisclosurePage{Receipt: &disclosureReceiptView{Code: code, Secret: secret}})
 }
 
 // portalDisclosureTrack shows an application to whoever holds its code and
@@ -143,17 +143,17 @@ func (w *Web) portalDisclosureTrack(c *fiber.Ctx) error {
 		f.fail("secret", "请输入查询密码")
 	}
 	if !f.ok() {
-		return w.renderPortal(c, fiber.StatusUnprocessableEntity, "查询申请", portalDisclosurePage{Form: f})
+		return w.renderDisclosurePortal(c, fiber.StatusUnprocessableEntity, "查询申请", portalDisclosurePage{Form: f})
 	}
 	t, err := w.Core.TrackDisclosure(c.UserContext(), code, secret)
 	switch {
 	case errors.Is(err, domain.ErrNotFound):
 		f.fail("code", "查询码或查询密码不正确,请核对后重试")
-		return w.renderPortal(c, fiber.StatusNotFound, "查询申请", portalDisclosurePage{Form: f})
+		return w.renderDisclosurePortal(c, fiber.StatusNotFound, "查询申请", portalDisclosurePage{Form: f})
 	case err != nil:
 		return err
 	}
-	view := portalTrack{Code: t.Code, Status: t.StatusLabel, Outcome: t.OutcomeLabel, Reply: t.Reply,
+	view := disclosureTrackView{Code: t.Code, Status: t.StatusLabel, Outcome: t.OutcomeLabel, Reply: t.Reply,
 		ReceivedOn: dateText(t.ReceivedOn), DueOn: dateText(t.DueOn), DecidedOn: dateText(t.DecidedOn)}
 	switch domain.DisclosureStatus(t.Status) {
 	case domain.DisUnconfirmed:
@@ -163,7 +163,7 @@ func (w *Web) portalDisclosureTrack(c *fiber.Ctx) error {
 	case domain.DisAwaitingFee:
 		view.Status = "待缴费:请按收到的收费通知缴费"
 	}
-	return w.renderPortal(c, fiber.StatusOK, "查询申请", portalDisclosurePage{Track: &view})
+	return w.renderDisclosurePortal(c, fiber.StatusOK, "查询申请", portalDisclosurePage{Track: &view})
 }
 
 func dateText(d *domain.Date) string {

@@ -13,7 +13,7 @@ import (
 )
 
 // portalPost submits a portal form with the token of the page it came from.
-func portalPost(c *webtest.Client, from *webtest.Page, path string, v url.Values) *webtest.Page {
+func disclosurePortalPost(c *webtest.Client, from *webtest.Page, path string, v url.Values) *webtest.Page {
 	v.Set("_csrf", from.InputValue("_csrf"))
 	return c.PostWithoutCSRF(path, v)
 }
@@ -49,15 +49,15 @@ func TestPortalDisclosure(t *testing.T) {
 	if p := c.PostWithoutCSRF("/portal/disclosure", apply); p.Status != http.StatusForbidden || !strings.Contains(p.Text(), "安全令牌") {
 		t.Errorf("without token: %d %s", p.Status, p.Text())
 	}
-	bad := portalPost(c, form, "/portal/disclosure", url.Values{"applicant_type": {"natural"}, "applicant_name": {"孙先生"},
+	bad := disclosurePortalPost(c, form, "/portal/disclosure", url.Values{"applicant_type": {"natural"}, "applicant_name": {"孙先生"},
 		"email": {"not-an-address"}})
 	if bad.Status != http.StatusUnprocessableEntity || fieldError(bad, "apply-description") != "此项必填" ||
 		fieldError(bad, "apply-email") != "电子邮箱格式不对" || bad.InputValue("applicant_name") != "孙先生" {
 		t.Errorf("bad application: %d %q %q", bad.Status, fieldError(bad, "apply-description"), fieldError(bad, "apply-email"))
 	}
 
-	p := portalPost(c, form, "/portal/disclosure", apply)
-	codes := bigCodes(p)
+	p := disclosurePortalPost(c, form, "/portal/disclosure", apply)
+	codes := largeCodes(p)
 	if p.Status != 200 || p.URL != "/portal/disclosure/receipt" || len(codes) != 2 || !strings.Contains(p.Text(), "查询码") {
 		t.Fatalf("receipt: %d %s %v", p.Status, p.URL, codes)
 	}
@@ -68,15 +68,15 @@ func TestPortalDisclosure(t *testing.T) {
 	}
 
 	form = c.Get("/portal/disclosure")
-	if p := portalPost(c, form, "/portal/disclosure/track", url.Values{"code": {code}, "secret": {"WRONG"}}); p.Status != http.StatusNotFound ||
+	if p := disclosurePortalPost(c, form, "/portal/disclosure/track", url.Values{"code": {code}, "secret": {"WRONG"}}); p.Status != http.StatusNotFound ||
 		!strings.Contains(fieldError(p, "track-code"), "不正确") {
 		t.Errorf("wrong secret: %d %q", p.Status, fieldError(p, "track-code"))
 	}
-	if p := portalPost(c, form, "/portal/disclosure/track", url.Values{"code": {""}, "secret": {""}}); p.Status != http.StatusUnprocessableEntity ||
+	if p := disclosurePortalPost(c, form, "/portal/disclosure/track", url.Values{"code": {""}, "secret": {""}}); p.Status != http.StatusUnprocessableEntity ||
 		fieldError(p, "track-code") == "" || fieldError(p, "track-secret") == "" {
 		t.Errorf("empty track form: %d", p.Status)
 	}
-	if p := portalPost(c, form, "/portal/disclosure/track", url.Values{"code": {code}, "secret": {secret}}); p.Status != 200 ||
+	if p := disclosurePortalPost(c, form, "/portal/disclosure/track", url.Values{"code": {code}, "secret": {secret}}); p.Status != 200 ||
 		!strings.Contains(p.Text(), "等待工作人员确认收到") {
 		t.Errorf("track: %d %s", p.Status, p.Text())
 	}
@@ -96,8 +96,8 @@ func TestPortalDisclosure(t *testing.T) {
 	p = op.Get(fmt.Sprintf("/console/disclosure/%d", id))
 	wantDisclosureButtons(t, p, "operator, unconfirmed", "确认收到", "登记案件")
 	w.s.Expect(t, 200, testenv.Req{Method: "POST", Path: fmt.Sprintf("/api/v1/disclosure-requests/%d/confirm", id), Token: w.opToken,
-		Body: map[string]any{"received_on": today(w)}})
-	p = portalPost(c, form, "/portal/disclosure/track", url.Values{"code": {code}, "secret": {secret}})
+		Body: map[string]any{"received_on": disclosureToday(w)}})
+	p = disclosurePortalPost(c, form, "/portal/disclosure/track", url.Values{"code": {code}, "secret": {secret}})
 	if !strings.Contains(p.Text(), "办理中") || !strings.Contains(p.Text(), "前答复") {
 		t.Errorf("track after confirmation: %s", p.Text())
 	}

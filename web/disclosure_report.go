@@ -39,8 +39,8 @@ type disclosureReportPage struct {
 	CanEdit   bool
 }
 
-// reportYear reads ?year= (or the posted year), last year by default.
-func (w *Web) reportYear(s string) (int, bool) {
+// disclosureYear reads ?year= (or the posted year), last year by default.
+func (w *Web) disclosureYear(s string) (int, bool) {
 	if strings.TrimSpace(s) == "" {
 		return w.Core.Now().Year() - 1, true
 	}
@@ -57,7 +57,7 @@ func (w *Web) disclosureReport(c *fiber.Ctx, r *request) error {
 	if c.Query("format") != "" {
 		return w.downloadReport(c, r)
 	}
-	y, ok := w.reportYear(c.Query("year"))
+	y, ok := w.disclosureYear(c.Query("year"))
 	f := form{Name: "year", Values: map[string]string{"year": c.Query("year")}}
 	if !ok {
 		f.fail("year", "请填写 2000 到 2200 之间的年份")
@@ -179,7 +179,7 @@ func textForm(f form, year int, name, label string, stored map[string]string) *a
 }
 
 func (w *Web) putReportText(c *fiber.Ctx, r *request) error {
-	y, ok := w.reportYear(c.FormValue("year"))
+	y, ok := w.disclosureYear(c.FormValue("year"))
 	if !ok {
 		return w.fail(c, r, fiber.StatusUnprocessableEntity, "年份无效", "请从年度报告页面提交。")
 	}
@@ -190,7 +190,7 @@ func (w *Web) putReportText(c *fiber.Ctx, r *request) error {
 }
 
 func (w *Web) putActive(c *fiber.Ctx, r *request) error {
-	y, ok := w.reportYear(c.FormValue("year"))
+	y, ok := w.disclosureYear(c.FormValue("year"))
 	if !ok {
 		return w.fail(c, r, fiber.StatusUnprocessableEntity, "年份无效", "请从年度报告页面提交。")
 	}
@@ -251,7 +251,7 @@ const reportDocumentCSP = "default-src 'none'; style-src 'unsafe-inline'; frame-
 // downloadReport writes the year's report as .docx, .xlsx or printable HTML,
 // for the console's session (the API's own endpoint takes a bearer token).
 func (w *Web) downloadReport(c *fiber.Ctx, r *request) error {
-	y, ok := w.reportYear(c.Query("year"))
+	y, ok := w.disclosureYear(c.Query("year"))
 	format := c.Query("format")
 	var contentType string
 	var write func(io.Writer, report.Document) error

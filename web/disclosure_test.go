@@ -25,7 +25,7 @@ func (w *world) disclosure(t *testing.T, applicantType string) int64 {
 	}
 	w.calls++
 	body := map[string]any{"applicant_type": applicantType, "applicant_name": "李女士", "phone": "13900001111",
-		"description": "2025年本市出租车运价调整的听证材料", "submitted_via": "in_person", "received_on": today(w)}
+		"description": "2025年本市出租车运价调整的听证材料", "submitted_via": "in_person", "received_on": disclosureToday(w)}
 	if applicantType != "natural" {
 		body["org_name"] = "某律师事务所"
 	}
@@ -34,7 +34,7 @@ func (w *world) disclosure(t *testing.T, applicantType string) int64 {
 	return out.ID
 }
 
-func today(w *world) string {
+func disclosureToday(w *world) string {
 	loc, err := time.LoadLocation("Asia/Shanghai")
 	if err != nil {
 		panic(err)
@@ -42,8 +42,8 @@ func today(w *world) string {
 	return time.Now().In(loc).Format("2006-01-02")
 }
 
-func inDays(w *world, n int) string {
-	d, _ := time.Parse("2006-01-02", today(w))
+func disclosureDay(w *world, n int) string {
+	d, _ := time.Parse("2006-01-02", disclosureToday(w))
 	return d.AddDate(0, 0, n).Format("2006-01-02")
 }
 
@@ -90,7 +90,7 @@ func TestDisclosureListAndIntake(t *testing.T) {
 
 	// errors beside the fields, what was typed kept
 	bad := op.Post("/console/disclosure", url.Values{"applicant_type": {"legal_service"}, "applicant_name": {"王律师"},
-		"submitted_via": {"post"}, "received_on": {inDays(w, 3)}})
+		"submitted_via": {"post"}, "received_on": {disclosureDay(w, 3)}})
 	if bad.Status != http.StatusUnprocessableEntity {
 		t.Fatalf("bad intake: %d", bad.Status)
 	}
@@ -107,15 +107,15 @@ func TestDisclosureListAndIntake(t *testing.T) {
 	// a good intake: the page of the application, the secret once
 	p = op.Post("/console/disclosure", url.Values{"applicant_type": {"natural"}, "applicant_name": {"赵先生"},
 		"id_number": {"330102199001011234"}, "phone": {"13911112222"}, "description": {"某路段拓宽工程的批复文件"},
-		"delivery_form": {"email"}, "submitted_via": {"post"}, "received_on": {today(w)}})
+		"delivery_form": {"email"}, "submitted_via": {"post"}, "received_on": {disclosureToday(w)}})
 	if p.Status != 200 || !strings.HasPrefix(p.URL, "/console/disclosure/") || !strings.HasSuffix(p.URL, "?done=create") {
 		t.Fatalf("intake: %d %s %s", p.Status, p.URL, p.Text())
 	}
 	page := strings.TrimSuffix(p.URL, "?done=create")
-	if !strings.Contains(p.Text(), "查询密码") || len(bigCodes(p)) != 2 {
+	if !strings.Contains(p.Text(), "查询密码") || len(largeCodes(p)) != 2 {
 		t.Errorf("the secret is not shown after intake: %s", p.Text())
 	}
-	secret := bigCodes(p)[1]
+	secret := largeCodes(p)[1]
 	if again := op.Get(page); strings.Contains(again.Text(), secret) {
 		t.Errorf("the secret is shown a second time")
 	}
@@ -152,18 +152,18 @@ func TestDisclosureListAndIntake(t *testing.T) {
 			action = a
 		}
 	}
-	if p := op.Post(action, url.Values{"back": {"list"}, "received_on": {inDays(w, -400)}}); p.Status != http.StatusUnprocessableEntity ||
+	if p := op.Post(action, url.Values{"back": {"list"}, "received_on": {disclosureDay(w, -400)}}); p.Status != http.StatusUnprocessableEntity ||
 		!strings.Contains(p.Text(), "不能早于") {
 		t.Errorf("confirm before it was sent: %d %s", p.Status, p.Text())
 	}
-	if p := op.Post(action, url.Values{"back": {"list"}, "received_on": {today(w)}}); p.Status != 200 || p.URL != "/console/disclosure?done=confirm" ||
+	if p := op.Post(action, url.Values{"back": {"list"}, "received_on": {disclosureToday(w)}}); p.Status != 200 || p.URL != "/console/disclosure?done=confirm" ||
 		strings.Contains(p.Text(), "网上申请待确认收到") {
 		t.Errorf("confirm: %d %s", p.Status, p.URL)
 	}
 }
 
 // bigCodes are the texts shown in large type (the code and the secret).
-func bigCodes(p *webtest.Page) []string {
+func largeCodes(p *webtest.Page) []string {
 	var out []string
 	p.Walk(func(n *html.Node) {
 		if strings.Contains(webtest.Attr(n, "class"), "big-code") {
@@ -200,12 +200,12 @@ func TestDisclosureApplicationPage(t *testing.T) {
 	}
 
 	// 告知补正: errors beside the fields, then asked
-	bad := op.Post(page+"/corrections", url.Values{"what": {""}, "asked_on": {today(w)}, "reply_by": {today(w)}})
+	bad := op.Post(page+"/corrections", url.Values{"what": {""}, "asked_on": {disclosureToday(w)}, "reply_by": {disclosureToday(w)}})
 	if bad.Status != http.StatusUnprocessableEntity || fieldError(bad, "correction-what") != "此项必填" ||
 		!strings.Contains(fieldError(bad, "correction-reply_by"), "应晚于") {
 		t.Errorf("bad correction: %d %q %q", bad.Status, fieldError(bad, "correction-what"), fieldError(bad, "correction-reply_by"))
 	}
-	if p := op.Post(page+"/corrections", url.Values{"what": {"请写明所需文件的年份"}, "asked_on": {today(w)}, "reply_by": {inDays(w, 15)}}); p.Status != 200 ||
+	if p := op.Post(page+"/corrections", url.Values{"what": {"请写明所需文件的年份"}, "asked_on": {disclosureToday(w)}, "reply_by": {disclosureDay(w, 15)}}); p.Status != 200 ||
 		p.URL != page+"?done=correction" {
 		t.Fatalf("correction: %d %s %s", p.Status, p.URL, p.Text())
 	}
@@ -223,7 +223,7 @@ func TestDisclosureApplicationPage(t *testing.T) {
 			received = a
 		}
 	}
-	if p := op.Post(received, url.Values{"received_on": {today(w)}}); p.URL != page+"?done=received" {
+	if p := op.Post(received, url.Values{"received_on": {disclosureToday(w)}}); p.URL != page+"?done=received" {
 		t.Fatalf("补正已收到: %d %s", p.Status, p.URL)
 	}
 
@@ -256,17 +256,17 @@ func TestDisclosureApplicationPage(t *testing.T) {
 	}
 
 	// 作出答复
-	if p := op.Post(page+"/decision", url.Values{"outcome": {""}, "reply": {""}, "decided_on": {today(w)}}); p.Status != http.StatusUnprocessableEntity ||
+	if p := op.Post(page+"/decision", url.Values{"outcome": {""}, "reply": {""}, "decided_on": {disclosureToday(w)}}); p.Status != http.StatusUnprocessableEntity ||
 		fieldError(p, "decide-outcome") == "" || fieldError(p, "decide-reply") != "此项必填" {
 		t.Errorf("empty decision: %d %q %q", p.Status, fieldError(p, "decide-outcome"), fieldError(p, "decide-reply"))
 	}
 	if p := op.Post(page+"/decision", url.Values{"outcome": {"partial"}, "reply": {"部分公开,涉及个人隐私的部分不予公开。"},
-		"decided_on": {today(w)}}); p.URL != page+"?done=decide" {
+		"decided_on": {disclosureToday(w)}}); p.URL != page+"?done=decide" {
 		t.Fatalf("作出答复: %d %s %s", p.Status, p.URL, p.Text())
 	}
 	p = op.Get(page)
 	wantDisclosureButtons(t, p, "operator, decided", "登记案件")
-	if p := op.Post(page+"/decision", url.Values{"outcome": {"disclose"}, "reply": {"again"}, "decided_on": {today(w)}}); p.Status != http.StatusConflict {
+	if p := op.Post(page+"/decision", url.Values{"outcome": {"disclose"}, "reply": {"again"}, "decided_on": {disclosureToday(w)}}); p.Status != http.StatusConflict {
 		t.Errorf("a second decision: %d", p.Status)
 	}
 	timeline := p.Section("办理记录")
@@ -277,10 +277,10 @@ func TestDisclosureApplicationPage(t *testing.T) {
 	}
 
 	// 行政复议, then its result
-	if p := op.Post(page+"/cases", url.Values{"kind": {""}, "filed_on": {today(w)}}); p.Status != http.StatusUnprocessableEntity || fieldError(p, "case-kind") == "" {
+	if p := op.Post(page+"/cases", url.Values{"kind": {""}, "filed_on": {disclosureToday(w)}}); p.Status != http.StatusUnprocessableEntity || fieldError(p, "case-kind") == "" {
 		t.Errorf("a case without kind: %d", p.Status)
 	}
-	if p := op.Post(page+"/cases", url.Values{"kind": {"reconsideration"}, "filed_on": {today(w)}, "note": {"申请人不服答复"}}); p.URL != page+"?done=case" ||
+	if p := op.Post(page+"/cases", url.Values{"kind": {"reconsideration"}, "filed_on": {disclosureToday(w)}, "note": {"申请人不服答复"}}); p.URL != page+"?done=case" ||
 		!strings.Contains(p.Section("行政复议、行政诉讼"), "尚未审结") {
 		t.Fatalf("行政复议: %d %s %s", p.Status, p.URL, p.Text())
 	}
@@ -300,7 +300,7 @@ func TestDisclosureApplicationPage(t *testing.T) {
 		t.Errorf("a case through another application: %d", p.Status)
 	}
 	// without the CSRF token nothing happens
-	if p := op.PostWithoutCSRF(other+"/decision", url.Values{"outcome": {"disclose"}, "reply": {"x"}, "decided_on": {today(w)}}); p.Status != http.StatusForbidden {
+	if p := op.PostWithoutCSRF(other+"/decision", url.Values{"outcome": {"disclose"}, "reply": {"x"}, "decided_on": {disclosureToday(w)}}); p.Status != http.StatusForbidden {
 		t.Errorf("decision without CSRF: %d", p.Status)
 	}
 }
@@ -313,8 +313,8 @@ func TestDisclosureReportPage(t *testing.T) {
 	mgr, admin, op := w.signIn(t, domain.RoleManager), w.signIn(t, domain.RoleAdmin), w.signIn(t, domain.RoleOperator)
 	id := w.disclosure(t, "commercial")
 	w.s.Expect(t, 200, testenv.Req{Method: "POST", Path: fmt.Sprintf("/api/v1/disclosure-requests/%d/decision", id), Token: w.opToken,
-		Body: map[string]any{"outcome": "partial", "reply": "部分公开", "decided_on": today(w)}})
-	year := today(w)[:4]
+		Body: map[string]any{"outcome": "partial", "reply": "部分公开", "decided_on": disclosureToday(w)}})
+	year := disclosureToday(w)[:4]
 	page := "/console/disclosure/report?year=" + year
 	if p := op.Get(page); p.Status != http.StatusForbidden {
 		t.Errorf("an operator opens the report: %d", p.Status)
