@@ -137,6 +137,7 @@ func allowed(p web.PageInfo, r domain.Role) bool {
 func TestEveryPageEveryRole(t *testing.T) {
 	w := newWorld(t)
 	id, _ := w.call(t, "UA", false)
+	pid, aid := w.proposal(t, "UA"), w.article(t, "UA", "published")
 	clients := map[domain.Role]*webtest.Client{}
 	for _, r := range domain.Roles() {
 		clients[r] = w.signIn(t, r)
@@ -145,7 +146,8 @@ func TestEveryPageEveryRole(t *testing.T) {
 		if pg.Public {
 			continue
 		}
-		path := strings.NewReplacer(":id", fmt.Sprint(id), ":rid", "1", ":eid", "1", ":did", "1", ":nid", "1").Replace(pg.Path)
+		path := strings.NewReplacer(":id", fmt.Sprint(id), ":rid", "1", ":eid", "1", ":did", "1", ":nid", "1",
+			":pid", fmt.Sprint(pid), ":aid", fmt.Sprint(aid), ":cid", "1", ":sid", "1").Replace(pg.Path)
 		for _, r := range domain.Roles() {
 			c := clients[r]
 			if pg.Method == "GET" {

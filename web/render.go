@@ -45,15 +45,24 @@ func parseTemplates(funcs template.FuncMap) map[string]*template.Template {
 
 func (w *Web) funcs() template.FuncMap {
 	return template.FuncMap{
-		"asset":        func(name string) string { return w.assets.url(name) },
-		"status":       statusLabel,
-		"kind":         kindLabel,
-		"channel":      channelLabel,
-		"event":        eventLabel,
-		"satisfaction": satisfactionLabel,
-		"role":         roleLabel,
-		"similarWhy":   similarReason,
-		"when":         w.when,
+		"asset":         func(name string) string { return w.assets.url(name) },
+		"status":        statusLabel,
+		"kind":          kindLabel,
+		"channel":       channelLabel,
+		"event":         eventLabel,
+		"satisfaction":  satisfactionLabel,
+		"role":          roleLabel,
+		"similarWhy":    similarReason,
+		"ptype":         proposalTypeLabel,
+		"pstatus":       proposalStatusLabel,
+		"pevent":        proposalEventLabel,
+		"ourrole":       ourRoleLabel,
+		"contactmethod": contactMethodLabel,
+		"kbstatus":      kbStatusLabel,
+		"kbpanel":       func() kbSuggestPanel { return kbSuggestPanel{} },
+		"list":          func(s ...string) []string { return s },
+		"add":           func(a, b int) int { return a + b },
+		"when":          w.when,
 		"deref": func(s *string) string {
 			if s == nil {
 				return ""
