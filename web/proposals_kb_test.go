@@ -68,7 +68,7 @@ func TestProposalPages(t *testing.T) {
 	if list.Section("新建建议提案") == "" {
 		t.Fatalf("no 新建建议提案 form for a manager")
 	}
-	for _, l := range []string{"类型", "届次会议", "编号", "标题", "内容", "领衔代表委员", "交办日期", "办理方式", "主办单位", "会办单位(可多选)"} {
+	for _, l := range []string{"建议或提案", "届次会议", "编号", "标题", "内容", "领衔代表委员", "交办日期", "承办方式", "主办单位", "会办单位(可多选)"} {
 		if !webtest.Contains(list.Labels(), l) {
 			t.Errorf("new record form: no field %s in %v", l, list.Labels())
 		}

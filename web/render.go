@@ -156,5 +156,15 @@ func (w *Web) nav(role domain.Role, current string) []navLink {
 		out = append(out, navLink{Label: p.nav, Href: p.path,
 			Current: current == p.path || (p.path != "/console/" && strings.HasPrefix(current, strings.TrimSuffix(p.path, "/")+"/"))})
 	}
+	// only the closest entry is current (/console/kb/stats, not /console/kb too)
+	best := -1
+	for i, l := range out {
+		if l.Current && (best < 0 || len(l.Href) > len(out[best].Href)) {
+			best = i
+		}
+	}
+	for i := range out {
+		out[i].Current = i == best
+	}
 	return out
 }
