@@ -21,7 +21,7 @@ import (
 // deskFields are the call form's fields, by the names core's errors use.
 var deskFields = map[string]string{"caller_phone": "caller_phone", "caller_name": "caller_name", "kind": "kind",
 	"category_code": "category_code", "title": "content", "content": "content", "region": "region",
-	"answer": "answer", "into_id": "merge_into"}
+	"answer": "answer", "into_id": "merge_into", "kb_article_id": "answer"}
 
 type deskPage struct {
 	Form       form
@@ -119,11 +119,16 @@ func (w *Web) deskRouting(c *fiber.Ctx, r *request) error {
 // callInput reads the call form.
 func callInput(c *fiber.Ctx) (form, core.CallInput) {
 	f := postForm(c, "call", "caller_phone", "caller_name", "kind", "category_code", "content", "region",
-		"urgent", "confidential", "answered_on_call", "answer", "merge_into")
+		"urgent", "confidential", "answered_on_call", "answer", "merge_into", "kb_article_id")
 	in := core.CallInput{CallerPhone: f.Values["caller_phone"], CallerName: f.Values["caller_name"],
 		Kind: f.Values["kind"], CategoryCode: strings.TrimSpace(f.Values["category_code"]), Content: f.Values["content"],
 		Region: f.Values["region"], Urgent: checked(f.Values["urgent"]), Confidential: checked(f.Values["confidential"]),
 		AnsweredOnCall: checked(f.Values["answered_on_call"]), Answer: f.Values["answer"]}
+	// the article chosen from 知识库参考 counts only for a call answered on
+	// the call; one typed in by hand is no article
+	if id, err := strconv.ParseInt(strings.TrimSpace(f.Values["kb_article_id"]), 10, 64); err == nil && id > 0 && in.AnsweredOnCall {
+		in.KBArticleID = &id
+	}
 	return f, in
 }
 

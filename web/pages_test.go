@@ -138,6 +138,7 @@ func TestEveryPageEveryRole(t *testing.T) {
 	w := newWorld(t)
 	id, _ := w.call(t, "UA", false)
 	app := w.disclosure(t, "natural")
+	pid, aid := w.proposal(t, "UA"), w.article(t, "UA", "published")
 	clients := map[domain.Role]*webtest.Client{}
 	for _, r := range domain.Roles() {
 		clients[r] = w.signIn(t, r)
@@ -147,7 +148,7 @@ func TestEveryPageEveryRole(t *testing.T) {
 			continue
 		}
 		path := strings.NewReplacer(":id", fmt.Sprint(id), ":app", fmt.Sprint(app), ":rid", "1", ":eid", "1", ":did", "1", ":nid", "1",
-			":cid", "1", ":fid", "1").Replace(pg.Path)
+			":pid", fmt.Sprint(pid), ":aid", fmt.Sprint(aid), ":cid", "1", ":fid", "1", ":sid", "1").Replace(pg.Path)
 		for _, r := range domain.Roles() {
 			c := clients[r]
 			if pg.Method == "GET" {

@@ -45,15 +45,24 @@ func parseTemplates(funcs template.FuncMap) map[string]*template.Template {
 
 func (w *Web) funcs() template.FuncMap {
 	return template.FuncMap{
-		"asset":        func(name string) string { return w.assets.url(name) },
-		"status":       statusLabel,
-		"kind":         kindLabel,
-		"channel":      channelLabel,
-		"event":        eventLabel,
-		"satisfaction": satisfactionLabel,
-		"role":         roleLabel,
-		"similarWhy":   similarReason,
-		"when":         w.when,
+		"asset":         func(name string) string { return w.assets.url(name) },
+		"status":        statusLabel,
+		"kind":          kindLabel,
+		"channel":       channelLabel,
+		"event":         eventLabel,
+		"satisfaction":  satisfactionLabel,
+		"role":          roleLabel,
+		"similarWhy":    similarReason,
+		"ptype":         proposalTypeLabel,
+		"pstatus":       proposalStatusLabel,
+		"pevent":        proposalEventLabel,
+		"ourrole":       ourRoleLabel,
+		"contactmethod": contactMethodLabel,
+		"kbstatus":      kbStatusLabel,
+		"kbpanel":       func() kbSuggestPanel { return kbSuggestPanel{} },
+		"list":          func(s ...string) []string { return s },
+		"add":           func(a, b int) int { return a + b },
+		"when":          w.when,
 		// disclosure applications (disclosure_labels.go)
 		"submittedVia":    submittedViaLabel,
 		"deliveryForm":    deliveryFormLabel,
@@ -151,6 +160,16 @@ func (w *Web) nav(role domain.Role, current string) []navLink {
 		}
 		out = append(out, navLink{Label: p.nav, Href: p.path,
 			Current: current == p.path || (p.path != "/console/" && strings.HasPrefix(current, strings.TrimSuffix(p.path, "/")+"/"))})
+	}
+	// only the closest entry is current (/console/kb/stats, not /console/kb too)
+	best := -1
+	for i, l := range out {
+		if l.Current && (best < 0 || len(l.Href) > len(out[best].Href)) {
+			best = i
+		}
+	}
+	for i := range out {
+		out[i].Current = i == best
 	}
 	return out
 }

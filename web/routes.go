@@ -42,7 +42,7 @@ func actionRoles(acts ...domain.Action) []domain.Role {
 func (w *Web) table() []page {
 	op, mgr, admin := domain.RoleOperator, domain.RoleManager, domain.RoleAdmin
 	head, staff := domain.RoleUnitHead, domain.RoleUnitStaff
-	return []page{
+	pages := []page{
 		{method: "GET", path: "/console/login", public: true, h: w.loginForm},
 		{method: "POST", path: "/console/login", public: true, h: w.login},
 		{method: "POST", path: "/console/logout", h: w.logout},
@@ -61,6 +61,9 @@ func (w *Web) table() []page {
 		{method: "GET", path: "/console/inbox/counts", roles: roles(head, staff), fragment: true, h: w.inboxCounts},
 		{method: "GET", path: "/console/items", nav: "事项查询", h: w.itemList},
 		{method: "GET", path: "/console/approvals", nav: "待审核", roles: roles(head, mgr), h: w.approvals},
+		{method: "GET", path: "/console/proposals", nav: "建议提案", roles: proposalReaders(), h: w.proposalList},
+		{method: "GET", path: "/console/kb", nav: "知识库", h: w.kbList},
+		{method: "GET", path: "/console/kb/stats", nav: "知识库统计", roles: roles(mgr, admin), h: w.kbStatsPage},
 		{method: "GET", path: "/console/notifications", h: w.notifications},
 		{method: "GET", path: "/console/notifications/badge", fragment: true, h: w.notificationBadge},
 		{method: "POST", path: "/console/notifications/:nid/read", h: w.readNotification},
@@ -102,6 +105,8 @@ func (w *Web) table() []page {
 		{method: "POST", path: "/console/items/:id/visits", roles: actionRoles(domain.ActVisit), h: w.visit},
 		{method: "POST", path: "/console/items/:id/reopen", roles: actionRoles(domain.ActReopen, domain.ActReopenAnswered), h: w.reopen},
 	}
+	pages = append(pages, w.proposalPages()...)
+	return append(pages, w.kbPages()...)
 }
 
 // PageInfo describes a console address for tests and tools.

@@ -92,3 +92,21 @@ document.addEventListener("change", function (e) {
     c.checked = t.checked;
   });
 });
+
+// The desk's 知识库参考: choosing a suggestion ([data-kb-use]) fills 答复内容
+// with the article's answer, ticks 当场答复 and records the article in the
+// call form's kb_article_id; the focus moves to the answer to review it.
+document.addEventListener("click", function (e) {
+  var b = e.target.closest && e.target.closest("[data-kb-use]");
+  if (!b) return;
+  var answer = document.getElementById("call-answer");
+  var onCall = document.getElementById("call-answered_on_call");
+  var id = document.getElementById("call-kb_article_id");
+  if (!answer || !id) return;
+  answer.value = b.getAttribute("data-kb-answer") || "";
+  if (onCall) onCall.checked = true;
+  id.value = b.getAttribute("data-kb-use");
+  var note = document.getElementById("call-kb-chosen");
+  if (note) note.textContent = "已选用知识库文章:" + (b.getAttribute("data-kb-title") || "");
+  answer.focus();
+});

@@ -307,3 +307,25 @@ func (b *Browser) Href(text string) string {
 	return eval[string](b, `(() => { const a = [...document.querySelectorAll("a")]
 		.find(a => a.textContent.replace(/\s+/g, " ").trim() === `+string(q)+`); return a ? a.getAttribute("href") : ""; })()`)
 }
+
+// FocusButton moves the keyboard focus to the button with this text (then
+// Press("\r") activates it as a keyboard user would).
+func (b *Browser) FocusButton(text string) {
+	b.t.Helper()
+	q, _ := json.Marshal(text)
+	eval[chromedp.Void](b, `(() => { const x = [...document.querySelectorAll("button")].find(x => x.textContent.replace(/\s+/g, " ").trim() === `+string(q)+`);
+		if (!x) throw new Error("no button " + `+string(q)+`); x.focus(); })()`)
+}
+
+// FieldValue is the value of the field with this label; Checked tells
+// whether the checkbox with this label is ticked.
+func (b *Browser) FieldValue(label string) string {
+	b.t.Helper()
+	return eval[string](b, `(`+controlJS(label)+`).value`)
+}
+
+// Checked reports whether the checkbox with this label is ticked.
+func (b *Browser) Checked(label string) bool {
+	b.t.Helper()
+	return eval[bool](b, `(`+controlJS(label)+`).checked`)
+}
