@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -122,26 +123,28 @@ type StatsRow struct {
 
 // MarshalJSON writes the group keys beside the figures, in one object.
 func (r StatsRow) MarshalJSON() ([]byte, error) {
-	b, err := json.Marshal(r.Figures)
-	if err != nil {
-		return nil, err
-	}
-	keys := make([]string, 0, len(r.Keys))
+	return r.appendJSON(nil), nil
+}
+
+// appendJSON appends the row as one object: its group keys in name order,
+// then the figures. No reflection: an answer can have thousands of rows.
+func (r StatsRow) appendJSON(b []byte) []byte {
+	keys := make([]string, 0, 8)
 	for k := range r.Keys {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	out := make([]byte, 0, len(b)+32*len(keys))
-	out = append(out, '{')
+	b = append(b, '{')
 	for _, k := range keys {
-		kb, _ := json.Marshal(k)
-		vb, err := json.Marshal(r.Keys[k])
-		if err != nil {
-			return nil, err
+		b = append(domain.AppendJSONString(b, k), ':')
+		if v := r.Keys[k]; v == nil {
+			b = append(b, "null"...)
+		} else {
+			b = domain.AppendJSONString(b, *v)
 		}
-		out = append(append(append(append(out, kb...), ':'), vb...), ',')
+		b = append(b, ',')
 	}
-	return append(out, b[1:]...), nil
+	return append(r.Figures.AppendJSON(b), '}')
 }
 
 // Comparison holds the totals of the periods compared with.
@@ -173,6 +176,57 @@ type StatsResult struct {
 	// and were folded in from the raw rows.
 	FoldedChanges int64       `json:"folded_changes"`
 	Compare       *Comparison `json:"compare,omitempty"`
+}
+
+// MarshalJSON writes the answer without reflection for its rows.
+func (r StatsResult) MarshalJSON() ([]byte, error) {
+	return r.AppendJSON(make([]byte, 0, 512+480*len(r.Rows)))
+}
+
+// AppendJSON appends the answer as encoding/json would write it, the rows
+// and totals without reflection (the handler writes this directly).
+func (r StatsResult) AppendJSON(b []byte) ([]byte, error) {
+	b = append(b, `{"as_of":`...)
+	b = append(r.AsOf.AppendFormat(append(b, '"'), time.RFC3339Nano), '"')
+	b = domain.AppendJSONString(append(b, `,"from":`...), r.From)
+	b = domain.AppendJSONString(append(b, `,"to":`...), r.To)
+	b = append(b, `,"group_by":`...)
+	if r.GroupBy == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i, g := range r.GroupBy {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = domain.AppendJSONString(b, g)
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"rows":`...)
+	if r.Rows == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i, row := range r.Rows {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = row.appendJSON(b)
+		}
+		b = append(b, ']')
+	}
+	b = append(r.Total.AppendJSON(append(b, `,"total":{`...)), '}')
+	b = strconv.AppendInt(append(b, `,"pending_changes":`...), r.PendingChanges, 10)
+	b = strconv.AppendInt(append(b, `,"folded_changes":`...), r.FoldedChanges, 10)
+	if r.Compare != nil {
+		cmp, err := json.Marshal(r.Compare)
+		if err != nil {
+			return nil, err
+		}
+		b = append(append(b, `,"compare":`...), cmp...)
+	}
+	return append(b, '}'), nil
 }
 
 // groupKeyName is the name of a group key in the rows.
@@ -478,6 +532,9 @@ func (c *Core) Stats(ctx context.Context, v domain.Viewer, in StatsQuery) (Stats
 	asOf := c.Now()
 	var res StatsResult
 	err = c.store.ReadTx(ctx, func(q *repo.Q) error {
+		if err := q.PrepareStatsRead(ctx); err != nil {
+			return err
+		}
 		pending, err := c.pendingChanges(ctx, q)
 		if err != nil {
 			return err

@@ -2,9 +2,12 @@ package handlers_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
+	"io"
 	"os/exec"
 	"strings"
 	"testing"
@@ -480,4 +483,47 @@ func equalFigures(a, b figures) bool {
 		a.Received == b.Received && a.Answered == b.Answered && a.Dispatched == b.Dispatched && a.Completed == b.Completed &&
 		a.Replied == b.Replied && a.Rated == b.Rated && a.Satisfied == b.Satisfied && a.FiveStar == b.FiveStar &&
 		a.Resolved == b.Resolved && rt(a.ReplyRate) == rt(b.ReplyRate) && rt(a.SatisfactionRate) == rt(b.SatisfactionRate)
+}
+
+// TestStatisticsAreCompressedWhenAccepted: a client that accepts gzip gets the
+// statistics gzipped, and the same JSON as one that does not.
+func TestStatisticsAreCompressedWhenAccepted(t *testing.T) {
+	t.Parallel()
+	s, op := setup(t, testenv.Options{})
+	manager := s.User(t, "manager", "")
+	for i := 0; i < 3; i++ {
+		call(t, s, op, map[string]any{"caller_phone": fmt.Sprintf("1380000000%d", i), "kind": "complaint", "content": "出租车拒载"})
+	}
+	const path = "/api/v1/stats?group_by=channel,kind,day"
+	plain := s.Expect(t, 200, testenv.Req{Method: "GET", Path: path, Token: manager})
+	if enc := plain.Header.Get("Content-Encoding"); enc != "" {
+		t.Fatalf("compressed without being asked: %q", enc)
+	}
+	zipped := s.Expect(t, 200, testenv.Req{Method: "GET", Path: path, Token: manager, Header: map[string]string{"Accept-Encoding": "gzip"}})
+	if enc := zipped.Header.Get("Content-Encoding"); enc != "gzip" {
+		t.Fatalf("Content-Encoding %q, want gzip", enc)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(zipped.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a, b statsResult
+	if err := json.Unmarshal(plain.Body, &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(body, &b); err != nil {
+		t.Fatalf("gunzipped body is not JSON: %v", err)
+	}
+	if a.Total.Received != 3 || b.Total.Received != 3 || len(a.Rows) != len(b.Rows) {
+		t.Errorf("plain %+v\ngzipped %+v", a.Total, b.Total)
+	}
+	// the rest of the API is not compressed: its answers are small
+	other := s.Expect(t, 200, testenv.Req{Method: "GET", Path: "/api/v1/items", Token: manager, Header: map[string]string{"Accept-Encoding": "gzip"}})
+	if enc := other.Header.Get("Content-Encoding"); enc != "" {
+		t.Errorf("items list Content-Encoding %q", enc)
+	}
 }

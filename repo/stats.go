@@ -65,6 +65,8 @@ func Cubes() []Cube {
 		{ID: 7, Monthly: true, Dims: nil},
 		{ID: 8, Monthly: true, Dims: []string{DimCategory}},
 		{ID: 9, Monthly: true, Dims: []string{DimUnit, DimChannel}},
+		{ID: 10, Monthly: true, Dims: []string{DimUnit, DimChannel, DimKind}},
+		{ID: 11, Monthly: false, Dims: []string{DimUnit, DimChannel, DimKind}},
 	}
 }
 
@@ -183,6 +185,16 @@ func (q *Q) Outcomes(ctx context.Context, ids []int64) ([]OutcomeRow, error) {
 			ORDER BY created_at DESC, id DESC LIMIT 1) r ON true
 		WHERE i.id = ANY($1)`, pq.Array(ids))
 	return out, err
+}
+
+// PrepareStatsRead gives a statistics read transaction the memory to sum
+// tens of thousands of roll-up rows in a hash table rather than sorting them
+// on disk.
+func (q *Q) PrepareStatsRead(ctx context.Context) error {
+	if _, err := q.x.ExecContext(ctx, `SET LOCAL work_mem = '32MB'`); err != nil {
+		return fmt.Errorf("prepare statistics read: %w", err)
+	}
+	return nil
 }
 
 // PendingOutcomes reads, for every item with a change not yet rolled up, its
