@@ -142,6 +142,8 @@ func BenchmarkStats(b *testing.B) {
 	now := time.Now().In(loc)
 	thisYear := fmt.Sprint(now.Year())
 	threeYears := fmt.Sprintf("%d-01-01", now.Year()-2)
+	fourYears := fmt.Sprintf("%d-01-01", now.Year()-3)
+	twoYears := now.AddDate(-2, 0, 0).Format("2006-01-02")
 	nextMonth := time.Date(now.Year(), now.Month()+1, 1, 0, 0, 0, 0, time.UTC).Format("2006-01-02")
 	manager := domain.Viewer{ID: 1, Role: domain.RoleManager}
 	for _, q := range []struct {
@@ -149,6 +151,8 @@ func BenchmarkStats(b *testing.B) {
 		q    core.StatsQuery
 	}{
 		{"unit×month/3y", core.StatsQuery{From: threeYears, To: nextMonth, GroupBy: []string{"unit", "month"}}},
+		{"unit×month/4y", core.StatsQuery{From: fourYears, To: nextMonth, GroupBy: []string{"unit", "month"}}},
+		{"unit×channel×kind/2y", core.StatsQuery{From: twoYears, GroupBy: []string{"unit", "channel", "kind"}}},
 		{"unit×month/ytd", core.StatsQuery{From: thisYear + "-01-01", GroupBy: []string{"unit", "month"}}},
 		{"channel×kind/year", core.StatsQuery{From: thisYear + "-01-01", To: nextMonth, GroupBy: []string{"channel", "kind"}}},
 		{"total/3y", core.StatsQuery{From: threeYears, To: nextMonth}},

@@ -29,6 +29,11 @@ func systemActor() actor { return actor{name: "system"} }
 
 // event appends one event to an item's timeline.
 func event(ctx context.Context, q *repo.Q, at time.Time, itemID int64, who actor, a domain.Action, from, to domain.Status, note string) error {
+	return q.AppendEvent(ctx, eventOf(at, itemID, who, a, from, to, note))
+}
+
+// eventOf is the event row of an action.
+func eventOf(at time.Time, itemID int64, who actor, a domain.Action, from, to domain.Status, note string) repo.Event {
 	e := repo.Event{ItemID: itemID, At: at, ActorID: who.id, Actor: who.name, Action: a.Event(), Note: note, UnitCode: who.unit}
 	if from != "" {
 		s := string(from)
@@ -38,7 +43,7 @@ func event(ctx context.Context, q *repo.Q, at time.Time, itemID int64, who actor
 		s := string(to)
 		e.ToStatus = &s
 	}
-	return q.AppendEvent(ctx, e)
+	return e
 }
 
 // transition moves a locked item through the state machine and records the

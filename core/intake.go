@@ -363,11 +363,9 @@ func (c *Core) createItem(ctx context.Context, it repo.Item, who actor) (repo.It
 		var stored repo.Item
 		err = c.store.Tx(ctx, func(q *repo.Q) error {
 			var err error
-			stored, err = q.InsertItem(ctx, it)
-			if err != nil {
-				return err
-			}
-			return event(ctx, q, stored.ReceivedAt, stored.ID, who, domain.ActCreate, "", domain.Status(stored.Status), "")
+			stored, err = q.InsertItemWithEvent(ctx, it,
+				eventOf(it.ReceivedAt, 0, who, domain.ActCreate, "", domain.Status(it.Status), ""))
+			return err
 		})
 		switch {
 		case err == nil:

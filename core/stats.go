@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -48,30 +49,18 @@ func (c *Core) rollupBatch(ctx context.Context, limit int) (int, error) {
 			return err
 		}
 		deltas := map[repo.CubeKey]domain.Counts{}
-		add := func(k repo.FactKey, cnt domain.Counts, sign int) {
+		changes := c.factChanges(outcomes, old)
+		changed := make([]repo.FactRow, 0, len(changes))
+		for _, ch := range changes {
 			for _, cube := range repo.Cubes() {
-				ck := cube.Key(k)
+				ck := cube.Key(ch.Key)
 				d := deltas[ck]
-				if sign > 0 {
-					d.Add(cnt)
-				} else {
-					d = d.Sub(cnt)
-				}
+				d.Add(ch.Delta)
 				deltas[ck] = d
 			}
-		}
-		var changed []repo.FactRow
-		for _, o := range outcomes {
-			f := repo.FactRow{ItemID: o.ItemID, Key: o.Key(c.set.Location), Counts: domain.Count(o.Outcome())}
-			prev, had := old[o.ItemID]
-			if had && prev.Key == f.Key && prev.Counts == f.Counts {
-				continue
+			if ch.Now != nil {
+				changed = append(changed, *ch.Now)
 			}
-			if had {
-				add(prev.Key, prev.Counts, -1)
-			}
-			add(f.Key, f.Counts, +1)
-			changed = append(changed, f)
 		}
 		if err := q.SaveFacts(ctx, changed); err != nil {
 			return err
@@ -79,6 +68,40 @@ func (c *Core) rollupBatch(ctx context.Context, limit int) (int, error) {
 		return q.ApplyCubeDeltas(ctx, deltas)
 	})
 	return n, err
+}
+
+// factChange is a difference an item's change makes to the figures: Delta
+// added at Key. One item whose key changed gives two: its old contribution
+// taken away, its new one added. Now is the item's new fact row, on the
+// change that adds it.
+type factChange struct {
+	Key   repo.FactKey
+	Delta domain.Counts
+	Now   *repo.FactRow
+}
+
+// factChanges compares items' current outcomes with their stored facts and
+// returns the differences; unchanged items give none. The roll-up applies
+// them to the cubes, and a statistics query adds them to what it read from
+// the cubes, so both count an item the same way.
+func (c *Core) factChanges(outcomes []repo.OutcomeRow, old map[int64]repo.FactRow) []factChange {
+	out := make([]factChange, 0, len(outcomes))
+	for _, o := range outcomes {
+		f := repo.FactRow{ItemID: o.ItemID, Key: o.Key(c.set.Location), Counts: domain.Count(o.Outcome())}
+		prev, had := old[o.ItemID]
+		if had && prev.Key == f.Key && prev.Counts == f.Counts {
+			continue
+		}
+		if had && prev.Key == f.Key {
+			out = append(out, factChange{Key: f.Key, Delta: f.Counts.Sub(prev.Counts), Now: &f})
+			continue
+		}
+		if had {
+			out = append(out, factChange{Key: prev.Key, Delta: domain.Counts{}.Sub(prev.Counts)})
+		}
+		out = append(out, factChange{Key: f.Key, Delta: f.Counts, Now: &f})
+	}
+	return out
 }
 
 // StatsQuery is a request for figures (GET /stats and its relatives).
@@ -100,26 +123,28 @@ type StatsRow struct {
 
 // MarshalJSON writes the group keys beside the figures, in one object.
 func (r StatsRow) MarshalJSON() ([]byte, error) {
-	b, err := json.Marshal(r.Figures)
-	if err != nil {
-		return nil, err
-	}
-	keys := make([]string, 0, len(r.Keys))
+	return r.appendJSON(nil), nil
+}
+
+// appendJSON appends the row as one object: its group keys in name order,
+// then the figures. No reflection: an answer can have thousands of rows.
+func (r StatsRow) appendJSON(b []byte) []byte {
+	keys := make([]string, 0, 8)
 	for k := range r.Keys {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	out := make([]byte, 0, len(b)+32*len(keys))
-	out = append(out, '{')
+	b = append(b, '{')
 	for _, k := range keys {
-		kb, _ := json.Marshal(k)
-		vb, err := json.Marshal(r.Keys[k])
-		if err != nil {
-			return nil, err
+		b = append(domain.AppendJSONString(b, k), ':')
+		if v := r.Keys[k]; v == nil {
+			b = append(b, "null"...)
+		} else {
+			b = domain.AppendJSONString(b, *v)
 		}
-		out = append(append(append(append(out, kb...), ':'), vb...), ',')
+		b = append(b, ',')
 	}
-	return append(out, b[1:]...), nil
+	return append(r.Figures.AppendJSON(b), '}')
 }
 
 // Comparison holds the totals of the periods compared with.
@@ -143,9 +168,65 @@ type StatsResult struct {
 	GroupBy []string       `json:"group_by"`
 	Rows    []StatsRow     `json:"rows"`
 	Total   domain.Figures `json:"total"`
-	// PendingChanges counts item changes not yet in the figures (seconds old).
-	PendingChanges int64       `json:"pending_changes"`
-	Compare        *Comparison `json:"compare,omitempty"`
+	// PendingChanges counts item changes committed before as_of and missing
+	// from the figures: always 0, since the changes not yet rolled up are
+	// read from the raw rows in the same snapshot and folded in.
+	PendingChanges int64 `json:"pending_changes"`
+	// FoldedChanges counts the items whose changes were not yet rolled up
+	// and were folded in from the raw rows.
+	FoldedChanges int64       `json:"folded_changes"`
+	Compare       *Comparison `json:"compare,omitempty"`
+}
+
+// MarshalJSON writes the answer without reflection for its rows.
+func (r StatsResult) MarshalJSON() ([]byte, error) {
+	return r.AppendJSON(make([]byte, 0, 512+480*len(r.Rows)))
+}
+
+// AppendJSON appends the answer as encoding/json would write it, the rows
+// and totals without reflection (the handler writes this directly).
+func (r StatsResult) AppendJSON(b []byte) ([]byte, error) {
+	b = append(b, `{"as_of":`...)
+	b = append(r.AsOf.AppendFormat(append(b, '"'), time.RFC3339Nano), '"')
+	b = domain.AppendJSONString(append(b, `,"from":`...), r.From)
+	b = domain.AppendJSONString(append(b, `,"to":`...), r.To)
+	b = append(b, `,"group_by":`...)
+	if r.GroupBy == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i, g := range r.GroupBy {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = domain.AppendJSONString(b, g)
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"rows":`...)
+	if r.Rows == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i, row := range r.Rows {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = row.appendJSON(b)
+		}
+		b = append(b, ']')
+	}
+	b = append(r.Total.AppendJSON(append(b, `,"total":{`...)), '}')
+	b = strconv.AppendInt(append(b, `,"pending_changes":`...), r.PendingChanges, 10)
+	b = strconv.AppendInt(append(b, `,"folded_changes":`...), r.FoldedChanges, 10)
+	if r.Compare != nil {
+		cmp, err := json.Marshal(r.Compare)
+		if err != nil {
+			return nil, err
+		}
+		b = append(append(b, `,"compare":`...), cmp...)
+	}
+	return append(b, '}'), nil
 }
 
 // groupKeyName is the name of a group key in the rows.
@@ -305,10 +386,12 @@ func monthStart(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
 }
 
-// queryStats sums the roll-ups over [from, to). Whole months are read from a
-// monthly cube and the days before and after them from a daily one, unless
-// the grouping is by day or week; the parts are added up by group.
-func (c *Core) queryStats(ctx context.Context, p parsedStats, in StatsQuery, from, to time.Time) ([]repo.CubeRow, error) {
+// queryStats sums the roll-ups over [from, to) and adds the changes not yet
+// rolled up (pending, read in the same snapshot as q). Whole months are read
+// from a monthly cube and the days before and after them from a daily one,
+// unless the grouping is by day or week; the parts are added up by group.
+func (c *Core) queryStats(ctx context.Context, q *repo.Q, pending []factChange, p parsedStats, in StatsQuery,
+	from, to time.Time) ([]repo.CubeRow, error) {
 	need := slices.Clone(p.dims)
 	if p.units != nil {
 		need = append(need, repo.DimUnit)
@@ -323,45 +406,54 @@ func (c *Core) queryStats(ctx context.Context, p parsedStats, in StatsQuery, fro
 		need = append(need, repo.DimCategory)
 	}
 	query := func(from, to time.Time, monthly bool) ([]repo.CubeRow, error) {
-		return c.store.Q().QueryCube(ctx, repo.CubeQuery{Cube: pickCube(need, monthly), From: from, To: to,
+		return q.QueryCube(ctx, repo.CubeQuery{Cube: pickCube(need, monthly), From: from, To: to,
 			GroupDims: p.dims, TimeGroup: p.timeGroup, Units: p.units, Channel: in.Channel, Kind: in.Kind,
 			Category: in.Category})
 	}
+	type part struct {
+		from, to time.Time
+		monthly  bool
+	}
+	var parts []part
 	firstWhole := monthStart(from)
 	if firstWhole.Before(from) {
 		firstWhole = firstWhole.AddDate(0, 1, 0)
 	}
 	lastWhole := monthStart(to)
 	if p.timeGroup == "day" || p.timeGroup == "week" || !firstWhole.Before(lastWhole) {
-		return query(from, to, false)
+		parts = []part{{from, to, false}}
+	} else {
+		parts = []part{{firstWhole, lastWhole, true}}
+		if from.Before(firstWhole) {
+			parts = append(parts, part{from, firstWhole, false})
+		}
+		if lastWhole.Before(to) {
+			parts = append(parts, part{lastWhole, to, false})
+		}
 	}
-	type part struct {
-		from, to time.Time
-		monthly  bool
-	}
-	parts := []part{{firstWhole, lastWhole, true}}
-	if from.Before(firstWhole) {
-		parts = append(parts, part{from, firstWhole, false})
-	}
-	if lastWhole.Before(to) {
-		parts = append(parts, part{lastWhole, to, false})
-	}
-	if len(parts) == 1 {
-		return query(from, to, true)
+	folded := foldable(pending, p, in, from, to)
+	if len(parts) == 1 && len(folded) == 0 {
+		return query(parts[0].from, parts[0].to, parts[0].monthly)
 	}
 	sums := map[repo.CubeRow]domain.Counts{}
+	add := func(r repo.CubeRow) {
+		counts := r.Counts
+		r.Counts = domain.Counts{}
+		sum := sums[r]
+		sum.Add(counts)
+		sums[r] = sum
+	}
 	for _, pt := range parts {
 		rows, err := query(pt.from, pt.to, pt.monthly)
 		if err != nil {
 			return nil, err
 		}
 		for _, r := range rows {
-			counts := r.Counts
-			r.Counts = domain.Counts{}
-			sum := sums[r]
-			sum.Add(counts)
-			sums[r] = sum
+			add(r)
 		}
+	}
+	for _, r := range folded {
+		add(r)
 	}
 	out := make([]repo.CubeRow, 0, len(sums))
 	for key, counts := range sums {
@@ -373,6 +465,51 @@ func (c *Core) queryStats(ctx context.Context, p parsedStats, in StatsQuery, fro
 			b.Period+"\x00"+b.Unit+"\x00"+b.Channel+"\x00"+b.Kind+"\x00"+b.Category)
 	})
 	return out, nil
+}
+
+// foldable turns the pending changes that fall in [from, to) and pass the
+// query's filters into result rows of its grouping, as QueryCube would have
+// returned them had they been rolled up.
+func foldable(pending []factChange, p parsedStats, in StatsQuery, from, to time.Time) []repo.CubeRow {
+	var out []repo.CubeRow
+	for _, ch := range pending {
+		k := ch.Key
+		if ch.Delta.IsZero() || k.Day.Before(from) || !k.Day.Before(to) {
+			continue
+		}
+		if (p.units != nil && !slices.Contains(p.units, k.Unit)) || (in.Channel != "" && k.Channel != in.Channel) ||
+			(in.Kind != "" && k.Kind != in.Kind) || (in.Category != "" && k.Category != in.Category) {
+			continue
+		}
+		r := repo.CubeRow{Counts: ch.Delta}
+		if p.timeGroup != "" {
+			r.Period = periodLabel(k.Day, p.timeGroup)
+		}
+		for _, d := range p.dims {
+			switch d {
+			case repo.DimUnit:
+				r.Unit = k.Unit
+			case repo.DimChannel:
+				r.Channel = k.Channel
+			case repo.DimKind:
+				r.Kind = k.Kind
+			case repo.DimCategory:
+				r.Category = k.Category
+			}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// pendingChanges reads the changes committed but not yet rolled up, in q's
+// snapshot.
+func (c *Core) pendingChanges(ctx context.Context, q *repo.Q) ([]factChange, error) {
+	outcomes, old, err := q.PendingOutcomes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return c.factChanges(outcomes, old), nil
 }
 
 func sumRows(rows []repo.CubeRow) domain.Counts {
@@ -390,17 +527,33 @@ func (c *Core) Stats(ctx context.Context, v domain.Viewer, in StatsQuery) (Stats
 	if err != nil {
 		return StatsResult{}, err
 	}
+	// The snapshot begins after as_of: everything committed before it is
+	// counted, from the roll-ups or, not yet rolled up, from the raw rows.
 	asOf := c.Now()
-	rows, err := c.queryStats(ctx, p, in, p.from, p.to)
+	var res StatsResult
+	err = c.store.ReadTx(ctx, func(q *repo.Q) error {
+		if err := q.PrepareStatsRead(ctx); err != nil {
+			return err
+		}
+		pending, err := c.pendingChanges(ctx, q)
+		if err != nil {
+			return err
+		}
+		res, err = c.statsIn(ctx, q, pending, p, in)
+		res.AsOf, res.FoldedChanges = asOf, int64(len(pending))
+		return err
+	})
+	return res, err
+}
+
+// statsIn answers a parsed statistics query from one snapshot.
+func (c *Core) statsIn(ctx context.Context, q *repo.Q, pending []factChange, p parsedStats, in StatsQuery) (StatsResult, error) {
+	rows, err := c.queryStats(ctx, q, pending, p, in, p.from, p.to)
 	if err != nil {
 		return StatsResult{}, err
 	}
-	pending, err := c.store.Q().CountDirty(ctx)
-	if err != nil {
-		return StatsResult{}, err
-	}
-	res := StatsResult{AsOf: asOf, From: p.from.Format("2006-01-02"), To: p.to.Format("2006-01-02"), GroupBy: p.groupBy,
-		Rows: make([]StatsRow, 0, len(rows)), Total: sumRows(rows).Figures(), PendingChanges: pending}
+	res := StatsResult{From: p.from.Format("2006-01-02"), To: p.to.Format("2006-01-02"), GroupBy: p.groupBy,
+		Rows: make([]StatsRow, 0, len(rows)), Total: sumRows(rows).Figures()}
 	for _, r := range rows {
 		res.Rows = append(res.Rows, StatsRow{Keys: rowKeys(p, r), Figures: r.Counts.Figures()})
 	}
@@ -415,11 +568,11 @@ func (c *Core) Stats(ctx context.Context, v domain.Viewer, in StatsQuery) (Stats
 		yaFrom, yaTo := p.from.AddDate(-1, 0, 0), p.to.AddDate(-1, 0, 0)
 		noGroup := p
 		noGroup.dims, noGroup.timeGroup = nil, ""
-		prev, err := c.queryStats(ctx, noGroup, in, prevFrom, prevTo)
+		prev, err := c.queryStats(ctx, q, pending, noGroup, in, prevFrom, prevTo)
 		if err != nil {
 			return StatsResult{}, err
 		}
-		ya, err := c.queryStats(ctx, noGroup, in, yaFrom, yaTo)
+		ya, err := c.queryStats(ctx, q, pending, noGroup, in, yaFrom, yaTo)
 		if err != nil {
 			return StatsResult{}, err
 		}
@@ -600,23 +753,16 @@ func PeriodLabels(from, to time.Time, interval string) []string {
 	var out []string
 	seen := map[string]bool{}
 	for d := from; d.Before(to); {
-		var label string
+		label := periodLabel(d, interval)
 		next := d.AddDate(0, 0, 1)
 		switch interval {
-		case "day":
-			label = d.Format("2006-01-02")
 		case "week":
-			y, w := d.ISOWeek()
-			label = fmt.Sprintf("%04d-W%02d", y, w)
 			next = d.AddDate(0, 0, 7-((int(d.Weekday())+6)%7))
 		case "month":
-			label = d.Format("2006-01")
 			next = time.Date(d.Year(), d.Month()+1, 1, 0, 0, 0, 0, time.UTC)
 		case "quarter":
-			label = fmt.Sprintf("%04d-Q%d", d.Year(), (int(d.Month())-1)/3+1)
 			next = time.Date(d.Year(), time.Month((int(d.Month())-1)/3*3+4), 1, 0, 0, 0, 0, time.UTC)
 		case "year":
-			label = fmt.Sprintf("%04d", d.Year())
 			next = time.Date(d.Year()+1, 1, 1, 0, 0, 0, 0, time.UTC)
 		}
 		if !seen[label] {
@@ -626,4 +772,23 @@ func PeriodLabels(from, to time.Time, interval string) []string {
 		d = next
 	}
 	return out
+}
+
+// periodLabel names the period of a time grouping that day d falls in, as
+// the roll-up queries name it (repo's periodExpr).
+func periodLabel(d time.Time, interval string) string {
+	switch interval {
+	case "day":
+		return d.Format("2006-01-02")
+	case "week":
+		y, w := d.ISOWeek()
+		return fmt.Sprintf("%04d-W%02d", y, w)
+	case "month":
+		return d.Format("2006-01")
+	case "quarter":
+		return fmt.Sprintf("%04d-Q%d", d.Year(), (int(d.Month())-1)/3+1)
+	case "year":
+		return fmt.Sprintf("%04d", d.Year())
+	}
+	return ""
 }

@@ -83,6 +83,7 @@ func New(d Deps) *fiber.App {
 	app.Use(a.metrics.middleware)
 	app.Use(a.accessLog)
 	app.Use(checkParams)
+	app.Use(compressed())
 	app.Use("/api/v1", noStore)
 	app.Use("/api", requireJSONBody)
 	if len(d.Config.CORSOrigins) > 0 {

@@ -35,7 +35,12 @@ func (a *api) stats(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(res)
+	body, err := res.AppendJSON(make([]byte, 0, 512+480*len(res.Rows)))
+	if err != nil {
+		return fmt.Errorf("encode statistics: %w", err)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	return c.Send(body)
 }
 
 func (a *api) export(c *fiber.Ctx) error {

@@ -2,9 +2,12 @@ package handlers_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
+	"io"
 	"os/exec"
 	"strings"
 	"testing"
@@ -48,6 +51,7 @@ type statsResult struct {
 	Rows           []figures `json:"rows"`
 	Total          figures   `json:"total"`
 	PendingChanges int64     `json:"pending_changes"`
+	FoldedChanges  int64     `json:"folded_changes"`
 	Compare        *struct {
 		Previous struct {
 			Total figures `json:"total"`
@@ -399,4 +403,127 @@ func unitOf(r figures) string {
 		return "-"
 	}
 	return *r.UnitCode
+}
+
+// TestStatisticsAreExactAtAsOf holds the roll-up off (its advisory lock) so
+// that a visit recorded a moment before GET /stats is certainly not rolled
+// up yet: the answer still counts it, folded in from the raw rows in the
+// same snapshot, and equals what the roll-ups say once they catch up.
+func TestStatisticsAreExactAtAsOf(t *testing.T) {
+	t.Parallel()
+	s, op := setup(t, testenv.Options{})
+	manager := s.User(t, "manager", "")
+	taxi := call(t, s, op, map[string]any{"caller_phone": "13800000001", "kind": "complaint", "content": "出租车拒载"})
+	waitStatus(t, s, op, taxi.ID, "dispatched")
+	e := call(t, s, op, map[string]any{"caller_phone": "13800000005", "kind": "consultation", "content": "起步价",
+		"answered_on_call": true, "answer": "13元"})
+	stats := func(q string) statsResult {
+		var res statsResult
+		s.Expect(t, 200, testenv.Req{Method: "GET", Path: "/api/v1/stats" + q, Token: manager}).Decode(t, &res)
+		return res
+	}
+	testenv.Eventually(t, 15*time.Second, "the roll-ups to hold both items", func() bool {
+		res := stats("")
+		return res.FoldedChanges == 0 && res.Total.Received == 2
+	})
+
+	ctx := context.Background()
+	conn, err := s.DB(t).Connx(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(hashtext('stats_rollup'))`); err != nil {
+		t.Fatal(err)
+	}
+	post(t, s, 201, op, itemPath(e.ID, "/visits"), map[string]any{"method": "call", "satisfaction": "satisfied", "stars": 5, "resolved": true})
+	f := call(t, s, op, map[string]any{"caller_phone": "13800000006", "kind": "help", "content": "无规则"})
+
+	var dirty int
+	if err := conn.GetContext(ctx, &dirty, `SELECT count(*) FROM stats_dirty WHERE item_id = $1`, e.ID); err != nil || dirty == 0 {
+		t.Fatalf("the visit is rolled up already (%d marks, %v): nothing to fold", dirty, err)
+	}
+	res := stats("")
+	if res.PendingChanges != 0 || res.FoldedChanges == 0 {
+		t.Errorf("pending %d folded %d: want 0 pending and the changes folded", res.PendingChanges, res.FoldedChanges)
+	}
+	if res.Total.Received != 3 || res.Total.Rated != 1 || res.Total.Satisfied != 1 || res.Total.FiveStar != 1 || res.Total.Resolved != 1 {
+		t.Errorf("right after the visit and the third call: %+v", res.Total)
+	}
+	const grouped = "?group_by=unit,channel,kind,month"
+	folded := stats(grouped)
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_unlock(hashtext('stats_rollup'))`); err != nil {
+		t.Fatal(err)
+	}
+	var rolled statsResult
+	testenv.Eventually(t, 15*time.Second, "the roll-up to catch up", func() bool {
+		rolled = stats(grouped)
+		return rolled.FoldedChanges == 0 && getItem(t, s, op, f.ID).Status != "received"
+	})
+	// f was routed meanwhile (to nobody: it waits for dispatch, unit-less as before)
+	if len(folded.Rows) != len(rolled.Rows) {
+		t.Fatalf("folded rows %+v\nrolled-up rows %+v", folded.Rows, rolled.Rows)
+	}
+	for i := range folded.Rows {
+		if !equalFigures(folded.Rows[i], rolled.Rows[i]) {
+			t.Errorf("row %d folded %+v\nrolled up %+v", i, folded.Rows[i], rolled.Rows[i])
+		}
+	}
+}
+
+func equalFigures(a, b figures) bool {
+	str := func(p *string) string {
+		if p == nil {
+			return "<nil>"
+		}
+		return *p
+	}
+	rt := func(p *float64) string { return fmtRate(p) }
+	return str(a.UnitCode) == str(b.UnitCode) && str(a.Channel) == str(b.Channel) && str(a.Period) == str(b.Period) &&
+		a.Received == b.Received && a.Answered == b.Answered && a.Dispatched == b.Dispatched && a.Completed == b.Completed &&
+		a.Replied == b.Replied && a.Rated == b.Rated && a.Satisfied == b.Satisfied && a.FiveStar == b.FiveStar &&
+		a.Resolved == b.Resolved && rt(a.ReplyRate) == rt(b.ReplyRate) && rt(a.SatisfactionRate) == rt(b.SatisfactionRate)
+}
+
+// TestStatisticsAreCompressedWhenAccepted: a client that accepts gzip gets the
+// statistics gzipped, and the same JSON as one that does not.
+func TestStatisticsAreCompressedWhenAccepted(t *testing.T) {
+	t.Parallel()
+	s, op := setup(t, testenv.Options{})
+	manager := s.User(t, "manager", "")
+	for i := 0; i < 3; i++ {
+		call(t, s, op, map[string]any{"caller_phone": fmt.Sprintf("1380000000%d", i), "kind": "complaint", "content": "出租车拒载"})
+	}
+	const path = "/api/v1/stats?group_by=channel,kind,day"
+	plain := s.Expect(t, 200, testenv.Req{Method: "GET", Path: path, Token: manager})
+	if enc := plain.Header.Get("Content-Encoding"); enc != "" {
+		t.Fatalf("compressed without being asked: %q", enc)
+	}
+	zipped := s.Expect(t, 200, testenv.Req{Method: "GET", Path: path, Token: manager, Header: map[string]string{"Accept-Encoding": "gzip"}})
+	if enc := zipped.Header.Get("Content-Encoding"); enc != "gzip" {
+		t.Fatalf("Content-Encoding %q, want gzip", enc)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(zipped.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a, b statsResult
+	if err := json.Unmarshal(plain.Body, &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(body, &b); err != nil {
+		t.Fatalf("gunzipped body is not JSON: %v", err)
+	}
+	if a.Total.Received != 3 || b.Total.Received != 3 || len(a.Rows) != len(b.Rows) {
+		t.Errorf("plain %+v\ngzipped %+v", a.Total, b.Total)
+	}
+	// the rest of the API is not compressed: its answers are small
+	other := s.Expect(t, 200, testenv.Req{Method: "GET", Path: "/api/v1/items", Token: manager, Header: map[string]string{"Accept-Encoding": "gzip"}})
+	if enc := other.Header.Get("Content-Encoding"); enc != "" {
+		t.Errorf("items list Content-Encoding %q", enc)
+	}
 }

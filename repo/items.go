@@ -69,21 +69,28 @@ const itemCols = `id, tracking_code, secret_hash, channel, kind, category_code, 
 	replied_at, completed_at, handle_seconds, closed_at, visit_due_at, reopened_count, merged_into_id, created_by,
 	idem_scope, idem_key, updated_at, published_title, published_content, kb_article_id`
 
-// InsertItem stores a new item and returns it as stored.
-func (q *Q) InsertItem(ctx context.Context, it Item) (Item, error) {
+// InsertItemWithEvent stores a new item, its first event (e, whose ItemID
+// is ignored) and the mark for the statistics in one statement: one round
+// trip where intake used to send two.
+func (q *Q) InsertItemWithEvent(ctx context.Context, it Item, e Event) (Item, error) {
 	it = withRequestKey(ctx, it)
 	var out Item
-	err := sqlxGet(ctx, q, "insert item", &out, `INSERT INTO items (tracking_code, secret_hash, channel, kind, category_code, title,
-			content, status, urgent, confidential, citizen_name, citizen_phone, citizen_email, author_id, region,
-			source_ref, source_url, upstream_due_at, publish_consent, answer, received_at, replied_at, created_by,
-			idem_scope, idem_key, posted_at, visit_due_at, kb_article_id)
+	err := sqlxGet(ctx, q, "insert item", &out, `WITH i AS (INSERT INTO items (tracking_code, secret_hash, channel, kind,
+			category_code, title, content, status, urgent, confidential, citizen_name, citizen_phone, citizen_email,
+			author_id, region, source_ref, source_url, upstream_due_at, publish_consent, answer, received_at, replied_at,
+			created_by, idem_scope, idem_key, posted_at, visit_due_at, kb_article_id)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
 			$23, $24, $25, $26, $27, $28)
-		RETURNING `+itemCols,
+		RETURNING `+itemCols+`),
+		e AS (INSERT INTO events (item_id, at, actor_id, actor, action, from_status, to_status, note, unit_code)
+			SELECT id, $29, $30, $31, $32, $33, $34, $35, $36 FROM i RETURNING item_id),
+		d AS (INSERT INTO stats_dirty (item_id) SELECT item_id FROM e)
+		SELECT * FROM i`,
 		it.TrackingCode, it.SecretHash, it.Channel, it.Kind, it.CategoryCode, it.Title, it.Content, it.Status,
 		it.Urgent, it.Confidential, it.CitizenName, it.CitizenPhone, it.CitizenEmail, it.AuthorID, it.Region,
 		it.SourceRef, it.SourceURL, it.UpstreamDueAt, it.PublishConsent, it.Answer, it.ReceivedAt, it.RepliedAt,
-		it.CreatedBy, it.IdemScope, it.IdemKey, it.PostedAt, it.VisitDueAt, it.KBArticleID)
+		it.CreatedBy, it.IdemScope, it.IdemKey, it.PostedAt, it.VisitDueAt, it.KBArticleID,
+		e.At, e.ActorID, e.Actor, e.Action, e.FromStatus, e.ToStatus, e.Note, e.UnitCode)
 	if err != nil {
 		return Item{}, err
 	}

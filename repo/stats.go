@@ -65,6 +65,8 @@ func Cubes() []Cube {
 		{ID: 7, Monthly: true, Dims: nil},
 		{ID: 8, Monthly: true, Dims: []string{DimCategory}},
 		{ID: 9, Monthly: true, Dims: []string{DimUnit, DimChannel}},
+		{ID: 10, Monthly: true, Dims: []string{DimUnit, DimChannel, DimKind}},
+		{ID: 11, Monthly: false, Dims: []string{DimUnit, DimChannel, DimKind}},
 	}
 }
 
@@ -183,6 +185,38 @@ func (q *Q) Outcomes(ctx context.Context, ids []int64) ([]OutcomeRow, error) {
 			ORDER BY created_at DESC, id DESC LIMIT 1) r ON true
 		WHERE i.id = ANY($1)`, pq.Array(ids))
 	return out, err
+}
+
+// PrepareStatsRead gives a statistics read transaction the memory to sum
+// tens of thousands of roll-up rows in a hash table rather than sorting them
+// on disk.
+func (q *Q) PrepareStatsRead(ctx context.Context) error {
+	if _, err := q.x.ExecContext(ctx, `SET LOCAL work_mem = '32MB'`); err != nil {
+		return fmt.Errorf("prepare statistics read: %w", err)
+	}
+	return nil
+}
+
+// PendingOutcomes reads, for every item with a change not yet rolled up, its
+// statistics view from the raw tables and its contribution as the roll-ups
+// still hold it (absent when never rolled up). Called in one read
+// transaction with the roll-up queries, the two together give the figures
+// exactly as of that snapshot.
+func (q *Q) PendingOutcomes(ctx context.Context) ([]OutcomeRow, map[int64]FactRow, error) {
+	var outcomes []OutcomeRow
+	err := sqlxSelect(ctx, q, "read outcomes of pending changes", &outcomes, outcomeSelect+` FROM items i
+		LEFT JOIN LATERAL (SELECT satisfaction, stars, resolved FROM ratings WHERE item_id = i.id
+			ORDER BY created_at DESC, id DESC LIMIT 1) r ON true
+		WHERE i.id IN (SELECT item_id FROM stats_dirty)`)
+	if err != nil || len(outcomes) == 0 {
+		return outcomes, map[int64]FactRow{}, err
+	}
+	ids := make([]int64, len(outcomes))
+	for i, o := range outcomes {
+		ids[i] = o.ItemID
+	}
+	facts, err := q.Facts(ctx, ids)
+	return outcomes, facts, err
 }
 
 // FactRow is a row of item_facts.
