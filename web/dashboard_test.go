@@ -310,3 +310,89 @@ func download(t *testing.T, c *webtest.Client, href string) ([]byte, string) {
 	}
 	return []byte(p.Body), p.Header.Get("Content-Type")
 }
+
+// TestReports: the annual report page shows core's annual figures per
+// channel with the report's sentences; the counts drill down; the downloads
+// carry the table under Chinese headers; a bad year is shown beside the
+// field; the default year is the last one.
+func TestReports(t *testing.T) {
+	w := newStatsWorld(t)
+	mgr := w.signIn(t, domain.RoleManager)
+	year := w.s.Core.Now().Year()
+	rep, err := w.s.Core.Annual(context.Background(), w.managerViewer(), year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := mgr.Get(fmt.Sprintf("/console/reports?year=%d", year))
+	if p.Status != 200 {
+		t.Fatalf("reports: %d", p.Status)
+	}
+	checkPage(t, p)
+	wantLabels(t, p, "reports", "年度")
+	total := tableRow(p, "全部渠道")
+	wantTotal := fmt.Sprintf("全部渠道 %d %d %d %d %s", rep.Total.Received, rep.Total.Answered, rep.Total.Dispatched,
+		rep.Total.Completed, report.Percent(rep.Total.CompletionRate))
+	if !strings.HasPrefix(total, wantTotal) || rep.Total.Received != 6 {
+		t.Errorf("total row %q, want %q", total, wantTotal)
+	}
+	if row := tableRow(p, "服务监督电话"); !strings.HasPrefix(row, "服务监督电话 6 1 4 2 50.00%") {
+		t.Errorf("hotline row %q", row)
+	}
+	if row := tableRow(p, "厅长信箱"); !strings.HasPrefix(row, "厅长信箱 0 0 0 0 —") {
+		t.Errorf("mailbox row %q", row)
+	}
+	if !strings.Contains(p.Section("报告文字"), "共受理群众诉求6件") {
+		t.Errorf("report text %q", p.Section("报告文字"))
+	}
+	if !webtest.Contains(p.Buttons(), "打印") {
+		t.Errorf("no 打印 button")
+	}
+	var received string
+	for _, a := range p.Elements("a") {
+		if strings.Contains(webtest.Attr(a, "href"), "figure=received") && strings.Contains(webtest.Attr(a, "href"), "channel=hotline") {
+			received = webtest.Attr(a, "href")
+		}
+	}
+	if count, rows := listed(t, mgr, received); count != "6" || rows != 6 {
+		t.Errorf("受理量 of the hotline drills down to %s items (%d rows)", count, rows)
+	}
+	var csvHref string
+	for _, a := range p.Elements("a") {
+		if webtest.TextOf(a) == "导出CSV" {
+			csvHref = webtest.Attr(a, "href")
+		}
+	}
+	body, _ := download(t, mgr, csvHref)
+	recs, err := csv.NewReader(bytes.NewReader(body[3:])).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 6 || recs[0][0] != "渠道" || recs[0][1] != "受理量" || recs[5][0] != "合计" || recs[5][1] != "6" {
+		t.Errorf("CSV %v", recs)
+	}
+
+	if p := mgr.Get("/console/reports"); p.Status != 200 || p.InputValue("year") != fmt.Sprint(year-1) || !strings.Contains(p.Text(), "该年度没有受理事项") {
+		t.Errorf("default year: %d %q", p.Status, p.InputValue("year"))
+	}
+	if p := mgr.Get("/console/reports?year=abc"); p.Status != http.StatusUnprocessableEntity || fieldError(p, "report-year") == "" {
+		t.Errorf("bad year: %d", p.Status)
+	}
+	if p := w.signIn(t, domain.RoleUnitHead).Get("/console/reports"); p.Status != http.StatusForbidden {
+		t.Errorf("unit head: %d", p.Status)
+	}
+}
+
+// tableRow is the text of the table row whose first cell is exactly label.
+func tableRow(p *webtest.Page, label string) string {
+	for _, tr := range p.Elements("tr") {
+		for c := tr.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode {
+				if webtest.TextOf(c) == label {
+					return webtest.TextOf(tr)
+				}
+				break
+			}
+		}
+	}
+	return ""
+}

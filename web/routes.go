@@ -66,8 +66,8 @@ func (w *Web) table() []page {
 		{method: "POST", path: "/console/notifications/:nid/read", h: w.readNotification},
 		{method: "GET", path: "/console/dashboard", nav: "统计分析", roles: roles(mgr, admin), h: w.dashboard},
 		{method: "GET", path: "/console/dashboard/export", roles: roles(mgr, admin), fragment: true, h: w.dashboardExport},
-		{method: "GET", path: "/console/reports", nav: "年度报告", roles: roles(mgr, admin),
-			h: w.upcoming("年度报告", "政府信息公开工作年度报告中的政民互动数据。", "", "")},
+		{method: "GET", path: "/console/reports", nav: "年度报告", roles: roles(mgr, admin), h: w.reports},
+		{method: "GET", path: "/console/reports/export", roles: roles(mgr, admin), fragment: true, h: w.reportsExport},
 		{method: "GET", path: "/console/admin/", nav: "系统管理", roles: roles(admin),
 			h: w.upcoming("系统管理", "单位、用户、诉求分类、分派规则、办理时限、工作日历和审计日志。", "", "")},
 

@@ -92,3 +92,10 @@ document.addEventListener("change", function (e) {
     c.checked = t.checked;
   });
 });
+
+// A button with data-print prints the page (the print styles leave out the
+// navigation and the forms).
+document.addEventListener("click", function (e) {
+  var t = e.target.closest && e.target.closest("[data-print]");
+  if (t) window.print();
+});
