@@ -137,6 +137,7 @@ func allowed(p web.PageInfo, r domain.Role) bool {
 func TestEveryPageEveryRole(t *testing.T) {
 	w := newWorld(t)
 	id, _ := w.call(t, "UA", false)
+	rule := w.s.Rule(t, map[string]any{"priority": 10, "keywords": []string{"拒载"}, "primary_unit_code": "UA"})
 	clients := map[domain.Role]*webtest.Client{}
 	for _, r := range domain.Roles() {
 		clients[r] = w.signIn(t, r)
@@ -145,7 +146,8 @@ func TestEveryPageEveryRole(t *testing.T) {
 		if pg.Public {
 			continue
 		}
-		path := strings.NewReplacer(":id", fmt.Sprint(id), ":rid", "1", ":eid", "1", ":did", "1", ":nid", "1").Replace(pg.Path)
+		path := strings.NewReplacer(":id", fmt.Sprint(id), ":rid", "1", ":eid", "1", ":did", "1", ":nid", "1",
+			":code", "UA", ":uid", fmt.Sprint(w.accounts[domain.RoleOperator].ID), ":rule", fmt.Sprint(rule)).Replace(pg.Path)
 		for _, r := range domain.Roles() {
 			c := clients[r]
 			if pg.Method == "GET" {
@@ -192,6 +194,9 @@ func checkNav(t *testing.T, p *webtest.Page, r domain.Role) {
 	t.Helper()
 	var links []string
 	for _, nav := range p.Elements("nav") {
+		if webtest.Attr(nav, "aria-label") != "主导航" {
+			continue // a page's own navigation
+		}
 		for _, a := range webtest.Within(nav, "a") {
 			links = append(links, webtest.Attr(a, "href"))
 		}
