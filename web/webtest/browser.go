@@ -307,3 +307,21 @@ func (b *Browser) Href(text string) string {
 	return eval[string](b, `(() => { const a = [...document.querySelectorAll("a")]
 		.find(a => a.textContent.replace(/\s+/g, " ").trim() === `+string(q)+`); return a ? a.getAttribute("href") : ""; })()`)
 }
+
+// Click clicks the first element matching a CSS selector (a link, say),
+// waits for the page it loads and returns that page's HTTP status.
+func (b *Browser) Click(selector string) int {
+	b.t.Helper()
+	resp, err := chromedp.RunResponse(b.ctx, chromedp.Click(chromedp.CSS(selector)))
+	if err != nil {
+		b.t.Fatalf("click %s: %v", selector, err)
+	}
+	return int(resp.Status)
+}
+
+// Count is how many elements match a CSS selector.
+func (b *Browser) Count(selector string) int {
+	b.t.Helper()
+	q, _ := json.Marshal(selector)
+	return eval[int](b, `document.querySelectorAll(`+string(q)+`).length`)
+}
