@@ -169,3 +169,62 @@ func AnnualTable(r AnnualReport) report.Table {
 	t.Total = append([]any{"合计"}, figureCells(r.Total.Figures)...)
 	return t
 }
+
+// figureCount is the value of a count figure (a name of FigureNames).
+func figureCount(c domain.Counts, figure string) (int64, bool) {
+	if figure == "satisfied_any" {
+		return c.Satisfied + c.BasicallySatisfied, true
+	}
+	for i, col := range figureColumns() {
+		if col.Key == figure {
+			if n, ok := figureCells(c.Figures())[i].(int64); ok {
+				return n, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// countFromStats counts the items of a figure's list from the roll-ups when
+// the list is narrowed by nothing but what the statistics group by: then the
+// list holds exactly the items whose facts the roll-ups add up, and their sum
+// is its length without reading the items. ok is false for any other list.
+func (c *Core) countFromStats(ctx context.Context, v domain.Viewer, f ItemQuery) (int64, bool, error) {
+	if f.Figure == "" || f.From == nil || f.To == nil || f.Status != "" || f.UnitCode != "" || f.Q != "" ||
+		f.Overdue != nil || f.VisitDue != nil || f.Open {
+		return 0, false, nil
+	}
+	if v.Role != domain.RoleManager && v.Role != domain.RoleAdmin {
+		return 0, false, nil
+	}
+	loc := c.set.Location
+	from, to := f.From.In(loc), f.To.In(loc)
+	if !isMidnight(from) || !isMidnight(to) {
+		return 0, false, nil
+	}
+	res, err := c.Stats(ctx, v, StatsQuery{From: from.Format("2006-01-02"), To: to.Format("2006-01-02"),
+		UnitCode: f.PrimaryUnitCode, Channel: f.Channel, Kind: f.Kind, Category: f.CategoryCode})
+	if err != nil {
+		return 0, false, err
+	}
+	n, ok := figureCount(res.Total.Counts, f.Figure)
+	return n, ok, nil
+}
+
+func isMidnight(t time.Time) bool {
+	return t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0
+}
+
+// CountItemsUpTo counts the items of a query the viewer may see, up to
+// limit (a list's heading that must stay fast at any size: "1000 件以上").
+func (c *Core) CountItemsUpTo(ctx context.Context, v domain.Viewer, f ItemQuery, limit int) (int64, error) {
+	rf, none, err := f.filter(v)
+	if err != nil || none {
+		return 0, err
+	}
+	n, err := c.store.Q().CountItemsUpTo(ctx, rf, limit)
+	if err != nil {
+		return 0, fmt.Errorf("count items: %w", err)
+	}
+	return n, nil
+}

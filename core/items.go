@@ -311,6 +311,9 @@ func (c *Core) CountItems(ctx context.Context, v domain.Viewer, f ItemQuery) (in
 	if err != nil || none {
 		return 0, err
 	}
+	if n, ok, err := c.countFromStats(ctx, v, f); err != nil || ok {
+		return n, err
+	}
 	n, err := c.store.Q().CountItems(ctx, rf)
 	if err != nil {
 		return 0, fmt.Errorf("count items: %w", err)

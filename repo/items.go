@@ -196,6 +196,20 @@ func (q *Q) CountItems(ctx context.Context, f ItemFilter) (int64, error) {
 	return n, err
 }
 
+// CountItemsUpTo counts the items matching the filter, stopping at limit:
+// a count that stays fast however many match.
+func (q *Q) CountItemsUpTo(ctx context.Context, f ItemFilter, limit int) (int64, error) {
+	where, args := itemWhere(f)
+	query := `SELECT 1 FROM items`
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	args = append(args, limit)
+	var n int64
+	err := sqlxGet(ctx, q, &n, fmt.Sprintf(`SELECT count(*) FROM (%s LIMIT $%d) c`, query, len(args)), args...)
+	return n, err
+}
+
 // itemWhere is the WHERE clause of a filter and its arguments.
 func itemWhere(f ItemFilter) ([]string, []any) {
 	var (

@@ -129,7 +129,7 @@ type dashboardPage struct {
 	RankLabel  string
 	RankBy     []option
 	Overdue    []listRow
-	OverdueN   int64
+	OverdueN   string
 	OverdueURL string
 	// PendingExtensions waiting for a manager (-1: not the viewer's to decide).
 	PendingExtensions int
@@ -493,8 +493,12 @@ func (p *dashboardPage) fillRanking(rk core.Ranking, cur drill) {
 	}
 }
 
-// overdueShown is how many overdue items the dashboard lists (督办).
-const overdueShown = 10
+// overdueShown is how many overdue items the dashboard lists (督办), and
+// overdueCountLimit how far it counts them.
+const (
+	overdueShown      = 10
+	overdueCountLimit = 1000
+)
 
 func (w *Web) fillOverdue(c *fiber.Ctx, r *request, p *dashboardPage) error {
 	ctx := c.UserContext()
@@ -504,8 +508,15 @@ func (w *Web) fillOverdue(c *fiber.Ctx, r *request, p *dashboardPage) error {
 	if err != nil {
 		return err
 	}
-	if p.OverdueN, err = w.Core.CountItems(ctx, r.viewer, q); err != nil {
+	n, err := w.Core.CountItemsUpTo(ctx, r.viewer, q, overdueCountLimit+1)
+	if err != nil {
 		return err
+	}
+	p.OverdueN = fmt.Sprint(n)
+	if n > overdueCountLimit {
+		p.OverdueN = fmt.Sprintf("%d 件以上", overdueCountLimit)
+	} else {
+		p.OverdueN += " 件"
 	}
 	units, err := w.unitNames(c)
 	if err != nil {

@@ -199,6 +199,10 @@ func TestDashboard(t *testing.T) {
 	} else if p := mgr.Get(links["不满意"][0]); !strings.Contains(p.Text(), w.dissatisfied) {
 		t.Errorf("the dissatisfied item %s is not in its list", w.dissatisfied)
 	}
+	// with a filter the statistics do not keep, the list counts its rows
+	if count, rows := listed(t, mgr, links["交办量"][0]+"&status=dispatched"); count != "2" || rows != 2 {
+		t.Errorf("交办量 waiting to be signed for: %s (%d rows)", count, rows)
+	}
 	if p := mgr.Get(links["直接答复量"][0]); !strings.Contains(p.Text(), w.answered) {
 		t.Errorf("the item answered on the call is not under 直接答复量")
 	}
