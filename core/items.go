@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"hotline/domain"
@@ -215,10 +216,17 @@ type ItemQuery struct {
 	Status, UnitCode, Channel, Kind, CategoryCode, Q string
 	Overdue, VisitDue                                *bool
 	From, To                                         *time.Time
+	// PrimaryUnitCode, Open and Figure narrow the console's lists: the
+	// primary unit only, items still waiting for an answer, and the items
+	// a statistics figure counts (see FigureNames).
+	PrimaryUnitCode string
+	Open            bool
+	Figure          string
 }
 
-// ListItems returns the items the viewer may see, newest first.
-func (c *Core) ListItems(ctx context.Context, v domain.Viewer, f ItemQuery, page Page) ([]ItemView, *string, error) {
+// filter checks the query and turns it into the store's filter for the
+// viewer; none is false when the viewer can see no items at all.
+func (f ItemQuery) filter(v domain.Viewer) (rf repo.ItemFilter, none bool, err error) {
 	var ve domain.ValidationError
 	if f.Status != "" && !domain.Status(f.Status).Valid() {
 		ve.Add("status", "unknown status %q", f.Status)
@@ -229,21 +237,58 @@ func (c *Core) ListItems(ctx context.Context, v domain.Viewer, f ItemQuery, page
 	if f.Kind != "" && !domain.Kind(f.Kind).Valid() {
 		ve.Add("kind", "unknown kind %q", f.Kind)
 	}
+	if f.Figure != "" && !slices.Contains(repo.FigureNames(), f.Figure) {
+		ve.Add("figure", "unknown figure %q", f.Figure)
+	}
 	if len(f.Q) > 200 {
 		ve.Add("q", "at most 200 bytes")
 	}
 	if err := ve.Err(); err != nil {
-		return nil, nil, err
+		return rf, false, err
 	}
-	rf := repo.ItemFilter{Status: f.Status, UnitCode: f.UnitCode, Channel: f.Channel, Kind: f.Kind,
+	rf = repo.ItemFilter{Status: f.Status, UnitCode: f.UnitCode, Channel: f.Channel, Kind: f.Kind,
 		CategoryCode: f.CategoryCode, Overdue: f.Overdue, VisitDue: f.VisitDue, Q: f.Q, From: f.From, To: f.To,
-		BeforeID: page.After, Limit: page.Limit + 1}
+		PrimaryUnitCode: f.PrimaryUnitCode, Open: f.Open, Figure: f.Figure}
 	if !v.SeesEveryUnit() {
 		rf.ScopeUnit = v.UnitCode
 		if rf.ScopeUnit == "" {
-			return []ItemView{}, nil, nil
+			return rf, true, nil
 		}
 	}
+	return rf, false, nil
+}
+
+// FigureNames lists the statistics figures an item list can be narrowed to
+// (ItemQuery.Figure): the count fields, and satisfied_any for satisfied or
+// basically satisfied.
+func FigureNames() []string { return repo.FigureNames() }
+
+// CountItems counts the items of a query the viewer may see.
+func (c *Core) CountItems(ctx context.Context, v domain.Viewer, f ItemQuery) (int64, error) {
+	rf, none, err := f.filter(v)
+	if err != nil || none {
+		return 0, err
+	}
+	if n, ok, err := c.countFromStats(ctx, v, f); err != nil || ok {
+		return n, err
+	}
+	n, err := c.store.Q().CountItems(ctx, rf)
+	if err != nil {
+		return 0, fmt.Errorf("count items: %w", err)
+	}
+	return n, nil
+}
+
+// ListItems returns the items the viewer may see, newest first.
+func (c *Core) ListItems(ctx context.Context, v domain.Viewer, f ItemQuery, page Page) ([]ItemView, *string, error) {
+	rf, none, err := f.filter(v)
+	if err != nil {
+		return nil, nil, err
+	}
+	if none {
+		return []ItemView{}, nil, nil
+	}
+	rf.BeforeID, rf.Limit = page.After, page.Limit+1
 	rows, err := c.store.Q().ListItems(ctx, rf)
 	if err != nil {
 		return nil, nil, fmt.Errorf("list items: %w", err)

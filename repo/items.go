@@ -157,8 +157,16 @@ func (q *Q) ItemByTrackingCode(ctx context.Context, code string) (Item, error) {
 
 // ItemFilter selects items for a list. Zero values do not filter.
 type ItemFilter struct {
-	Status       string
-	UnitCode     string // primary or co-handling unit
+	Status   string
+	UnitCode string // primary or co-handling unit
+	// PrimaryUnitCode is the primary unit only: the unit the statistics
+	// credit with the item.
+	PrimaryUnitCode string
+	// Open keeps items still waiting for a unit's answer.
+	Open bool
+	// Figure keeps the items a statistics figure counts (a name of
+	// FigureNames), as the roll-ups last counted them.
+	Figure       string
 	Channel      string
 	Kind         string
 	CategoryCode string
@@ -174,6 +182,51 @@ type ItemFilter struct {
 
 // ListItems returns items, newest first, matching the filter.
 func (q *Q) ListItems(ctx context.Context, f ItemFilter) ([]Item, error) {
+	where, args := itemWhere(f)
+	if f.BeforeID > 0 {
+		args = append(args, f.BeforeID)
+		where = append(where, fmt.Sprintf("id < $%d", len(args)))
+	}
+	query := `SELECT ` + itemCols + ` FROM items`
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	args = append(args, f.Limit)
+	query += fmt.Sprintf(" ORDER BY id DESC LIMIT $%d", len(args))
+	var out []Item
+	err := sqlxSelect(ctx, q, "list items", &out, query, args...)
+	return out, err
+}
+
+// CountItems counts the items matching the filter (its cursor and limit
+// aside).
+func (q *Q) CountItems(ctx context.Context, f ItemFilter) (int64, error) {
+	where, args := itemWhere(f)
+	query := `SELECT count(*) FROM items`
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	var n int64
+	err := sqlxGet(ctx, q, "count items", &n, query, args...)
+	return n, err
+}
+
+// CountItemsUpTo counts the items matching the filter, stopping at limit:
+// a count that stays fast however many match.
+func (q *Q) CountItemsUpTo(ctx context.Context, f ItemFilter, limit int) (int64, error) {
+	where, args := itemWhere(f)
+	query := `SELECT 1 FROM items`
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	args = append(args, limit)
+	var n int64
+	err := sqlxGet(ctx, q, "count items up to", &n, fmt.Sprintf(`SELECT count(*) FROM (%s LIMIT $%d) c`, query, len(args)), args...)
+	return n, err
+}
+
+// itemWhere is the WHERE clause of a filter and its arguments.
+func itemWhere(f ItemFilter) ([]string, []any) {
 	var (
 		where []string
 		args  []any
@@ -185,12 +238,18 @@ func (q *Q) ListItems(ctx context.Context, f ItemFilter) ([]Item, error) {
 	if f.Status != "" {
 		where = append(where, "status = "+arg(f.Status))
 	}
+	if f.Open {
+		where = append(where, "status IN ('pending_dispatch', 'dispatched', 'accepted')")
+	}
 	// "co_unit_codes @> ARRAY[u]" rather than "u = ANY(co_unit_codes)": only
 	// the first can use the GIN index, so the two halves combine as a bitmap
 	for _, u := range []string{f.UnitCode, f.ScopeUnit} {
 		if u != "" {
 			where = append(where, "(primary_unit_code = "+arg(u)+" OR co_unit_codes @> ARRAY["+arg(u)+"]::text[])")
 		}
+	}
+	if f.PrimaryUnitCode != "" {
+		where = append(where, "primary_unit_code = "+arg(f.PrimaryUnitCode))
 	}
 	if f.Channel != "" {
 		where = append(where, "channel = "+arg(f.Channel))
@@ -216,6 +275,9 @@ func (q *Q) ListItems(ctx context.Context, f ItemFilter) ([]Item, error) {
 			where = append(where, "NOT "+cond)
 		}
 	}
+	if cond, ok := figureCondition(f.Figure); ok {
+		where = append(where, cond)
+	}
 	if f.Q != "" {
 		where = append(where, "(title || ' ' || content) ILIKE "+arg("%"+escapeLike(f.Q)+"%"))
 	}
@@ -225,17 +287,7 @@ func (q *Q) ListItems(ctx context.Context, f ItemFilter) ([]Item, error) {
 	if f.To != nil {
 		where = append(where, "received_at < "+arg(*f.To))
 	}
-	if f.BeforeID > 0 {
-		where = append(where, "id < "+arg(f.BeforeID))
-	}
-	query := `SELECT ` + itemCols + ` FROM items`
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
-	}
-	query += " ORDER BY id DESC LIMIT " + arg(f.Limit)
-	var out []Item
-	err := sqlxSelect(ctx, q, "list items", &out, query, args...)
-	return out, err
+	return where, args
 }
 
 func escapeLike(s string) string {

@@ -32,13 +32,19 @@ type listPage struct {
 	Kinds      []option
 	Channels   []option
 	Units      []option
+	Figures    []option
 	Form       form
 	NextURL    string
 	RefreshURL string
+	// Figure describes the statistics figure the list was narrowed to (a
+	// drill-down from the dashboard), and Count how many items it holds.
+	Figure string
+	Count  int64
 }
 
 // listFilters are the query parameters of the item list, all bookmarkable.
-var listFilters = []string{"status", "unit_code", "channel", "kind", "overdue", "visit_due", "q", "from", "to"}
+var listFilters = []string{"status", "unit_code", "channel", "kind", "overdue", "visit_due", "q", "from", "to",
+	"figure", "primary_unit_code", "open"}
 
 // itemList is /console/items: the items the viewer may see, filtered by the
 // query string, with the remaining working time of each.
@@ -61,7 +67,7 @@ func (w *Web) itemList(c *fiber.Ctx, r *request) error {
 		switch {
 		case errors.As(err, &ve):
 			p.Form.fromCore(ve, map[string]string{"status": "status", "channel": "channel", "kind": "kind", "q": "q",
-				"limit": "", "cursor": ""})
+				"figure": "figure", "limit": "", "cursor": ""})
 		case err != nil:
 			return err
 		}
@@ -77,6 +83,12 @@ func (w *Web) itemList(c *fiber.Ctx, r *request) error {
 		if next != nil {
 			p.NextURL = listURL(p.Filter, *next)
 		}
+		if q.Figure != "" && p.Form.ok() {
+			if p.Count, err = w.Core.CountItems(ctx, r.viewer, q); err != nil {
+				return err
+			}
+			p.Figure = figureLabels()[q.Figure]
+		}
 	}
 	if !p.Form.ok() {
 		status = fiber.StatusUnprocessableEntity
@@ -87,7 +99,15 @@ func (w *Web) itemList(c *fiber.Ctx, r *request) error {
 
 func (w *Web) parseListQuery(c *fiber.Ctx, p *listPage) (core.ItemQuery, core.Page) {
 	f := p.Filter
-	q := core.ItemQuery{Status: f["status"], UnitCode: f["unit_code"], Channel: f["channel"], Kind: f["kind"], Q: f["q"]}
+	q := core.ItemQuery{Status: f["status"], UnitCode: f["unit_code"], Channel: f["channel"], Kind: f["kind"], Q: f["q"],
+		Figure: f["figure"], PrimaryUnitCode: f["primary_unit_code"]}
+	switch f["open"] {
+	case "":
+	case "true":
+		q.Open = true
+	default:
+		p.Form.fail("open", "请选择“是”或“否”")
+	}
 	for _, k := range []string{"overdue", "visit_due"} {
 		switch f[k] {
 		case "":
@@ -138,6 +158,10 @@ func (p *listPage) fillOptions(units unitNames) {
 	}
 	for _, u := range units.list {
 		p.Units = append(p.Units, option{u.Code, u.Name})
+	}
+	labels := figureLabels()
+	for _, f := range core.FigureNames() {
+		p.Figures = append(p.Figures, option{f, labels[f]})
 	}
 }
 

@@ -139,6 +139,7 @@ func TestEveryPageEveryRole(t *testing.T) {
 	id, _ := w.call(t, "UA", false)
 	app := w.disclosure(t, "natural")
 	pid, aid := w.proposal(t, "UA"), w.article(t, "UA", "published")
+	rule := w.s.Rule(t, map[string]any{"priority": 10, "keywords": []string{"拒载"}, "primary_unit_code": "UA"})
 	clients := map[domain.Role]*webtest.Client{}
 	for _, r := range domain.Roles() {
 		clients[r] = w.signIn(t, r)
@@ -148,7 +149,8 @@ func TestEveryPageEveryRole(t *testing.T) {
 			continue
 		}
 		path := strings.NewReplacer(":id", fmt.Sprint(id), ":app", fmt.Sprint(app), ":rid", "1", ":eid", "1", ":did", "1", ":nid", "1",
-			":pid", fmt.Sprint(pid), ":aid", fmt.Sprint(aid), ":cid", "1", ":fid", "1", ":sid", "1").Replace(pg.Path)
+			":pid", fmt.Sprint(pid), ":aid", fmt.Sprint(aid), ":cid", "1", ":fid", "1", ":sid", "1",
+			":code", "UA", ":uid", fmt.Sprint(w.accounts[domain.RoleOperator].ID), ":rule", fmt.Sprint(rule)).Replace(pg.Path)
 		for _, r := range domain.Roles() {
 			c := clients[r]
 			if pg.Method == "GET" {
@@ -195,6 +197,9 @@ func checkNav(t *testing.T, p *webtest.Page, r domain.Role) {
 	t.Helper()
 	var links []string
 	for _, nav := range p.Elements("nav") {
+		if webtest.Attr(nav, "aria-label") != "主导航" {
+			continue // a page's own navigation
+		}
 		for _, a := range webtest.Within(nav, "a") {
 			links = append(links, webtest.Attr(a, "href"))
 		}

@@ -110,3 +110,10 @@ document.addEventListener("click", function (e) {
   if (note) note.textContent = "已选用知识库文章:" + (b.getAttribute("data-kb-title") || "");
   answer.focus();
 });
+
+// A button with data-print prints the page (the print styles leave out the
+// navigation and the forms).
+document.addEventListener("click", function (e) {
+  var t = e.target.closest && e.target.closest("[data-print]");
+  if (t) window.print();
+});

@@ -329,3 +329,21 @@ func (b *Browser) Checked(label string) bool {
 	b.t.Helper()
 	return eval[bool](b, `(`+controlJS(label)+`).checked`)
 }
+
+// Click clicks the first element matching a CSS selector (a link, say),
+// waits for the page it loads and returns that page's HTTP status.
+func (b *Browser) Click(selector string) int {
+	b.t.Helper()
+	resp, err := chromedp.RunResponse(b.ctx, chromedp.Click(chromedp.CSS(selector)))
+	if err != nil {
+		b.t.Fatalf("click %s: %v", selector, err)
+	}
+	return int(resp.Status)
+}
+
+// Count is how many elements match a CSS selector.
+func (b *Browser) Count(selector string) int {
+	b.t.Helper()
+	q, _ := json.Marshal(selector)
+	return eval[int](b, `document.querySelectorAll(`+string(q)+`).length`)
+}

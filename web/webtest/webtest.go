@@ -14,8 +14,8 @@
 //	c.PostWithoutCSRF(...)                 // for the refusal tests
 //
 // In a browser (see browser.go): webtest.NewBrowser, then LoginAs, Visit,
-// FillByLabel, SelectByLabel, CheckByLabel, ClickButton, Text, Axe,
-// Screenshot.
+// FillByLabel, SelectByLabel, CheckByLabel, ClickButton, Click (a CSS
+// selector), Count, Text, Axe, Screenshot.
 package webtest
 
 import (
