@@ -166,7 +166,6 @@ func inputByID(p *webtest.Page, id string) *html.Node {
 	return out
 }
 
-
 // TestPortalPages opens every page of the portal's table without a session:
 // each is a page of the portal (checked as HTML); an unknown address is the
 // portal's 404; the home page tells the time limits of the SLA policies and
