@@ -1,6 +1,7 @@
-// Hotline portal: the receipt's 打印 and 复制 buttons. Both are hidden in the
-// page and shown only here, so that without JavaScript the codes are still
-// there as plain text (and the browser's own print works). No inline scripts:
+// Hotline portal: the receipt's 打印 and 复制 buttons, and the focus on a
+// form's list of mistakes. The buttons are hidden in the page and shown only
+// here, so that without JavaScript the codes are still there as plain text
+// (and the browser's own print works). No inline scripts:
 // the Content-Security-Policy allows only files like this.
 (function () {
   "use strict";
@@ -8,6 +9,11 @@
   document.querySelectorAll("[data-print], [data-copy]").forEach(function (b) {
     b.hidden = false;
   });
+
+  // a form that came back with mistakes: move to their list at the top, so
+  // that keyboard and screen-reader users start there
+  var errors = document.querySelector(".errors");
+  if (errors) errors.focus();
 
   function say(msg) {
     var s = document.getElementById("copy-status");
