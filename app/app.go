@@ -129,7 +129,9 @@ func (a *App) Worker(sender delivery.Sender) *queue.Worker {
 
 // API builds the HTTP application: the JSON API and the console's pages.
 func (a *App) API() *fiber.App {
-	pages := web.New(web.Deps{Core: a.Core, Config: a.Config, Log: a.Log})
+	// one public rate limit per address, for the API and the portal's pages
+	limiter := handlers.NewRateLimiter(a.Redis, a.Config.PublicRateLimit, time.Minute, a.Log)
+	pages := web.New(web.Deps{Core: a.Core, Config: a.Config, Log: a.Log, Limiter: limiter})
 	return handlers.New(handlers.Deps{Core: a.Core, Store: a.Store, Config: a.Config, Redis: a.Redis,
-		Inspector: asynq.NewInspectorFromRedisClient(a.Redis), Log: a.Log, Mount: pages.Mount})
+		Inspector: asynq.NewInspectorFromRedisClient(a.Redis), Log: a.Log, Mount: pages.Mount, Limiter: limiter})
 }

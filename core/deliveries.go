@@ -71,7 +71,7 @@ func (c *Core) queueAnswer(ctx context.Context, q *repo.Q, target, source repo.I
 		if err != nil {
 			return err
 		}
-		ratingURL = c.set.PublicBaseURL + "/rate/" + token
+		ratingURL = c.ratingURL(token)
 		d.Extra["rating_url"] = ratingURL
 		d.Extra["rating_token"] = token
 		return nil

@@ -3,7 +3,9 @@ package core
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"hotline/domain"
 	"hotline/privacy"
@@ -83,8 +85,20 @@ type PublicLetter struct {
 // PublicLetters lists published letters, newest first. Names, phone numbers,
 // e-mail addresses and ID numbers are scrubbed from every text.
 func (c *Core) PublicLetters(ctx context.Context, page Page) ([]PublicLetter, *string, error) {
+	return c.SearchPublicLetters(ctx, "", page)
+}
+
+// SearchPublicLetters lists the published letters whose published title or
+// text holds search (all of them when it is empty), newest first.
+func (c *Core) SearchPublicLetters(ctx context.Context, search string, page Page) ([]PublicLetter, *string, error) {
+	search = strings.TrimSpace(search)
+	if utf8.RuneCountInString(search) > 100 || !utf8.ValidString(search) || strings.ContainsRune(search, 0) {
+		var ve domain.ValidationError
+		ve.Add("q", "at most 100 characters of text")
+		return nil, nil, ve
+	}
 	q := c.store.Q()
-	rows, err := q.PublishedItems(ctx, page.After, page.Limit+1)
+	rows, err := q.PublishedItems(ctx, page.After, page.Limit+1, search)
 	if err != nil {
 		return nil, nil, err
 	}

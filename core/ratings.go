@@ -142,6 +142,11 @@ func (c *Core) newRatingLink(ctx context.Context, q *repo.Q, itemID int64, now t
 	return token, err
 }
 
+// ratingURL is the address of a rating link: the portal's rating page.
+func (c *Core) ratingURL(token string) string {
+	return c.set.PublicBaseURL + "/portal/rate/" + token
+}
+
 // CreateRatingLink makes a one-time link through which the citizen rates the
 // answer.
 func (c *Core) CreateRatingLink(ctx context.Context, v domain.Viewer, id int64) (RatingLinkView, error) {
@@ -151,7 +156,7 @@ func (c *Core) CreateRatingLink(ctx context.Context, v domain.Viewer, id int64) 
 		if err != nil {
 			return err
 		}
-		out = RatingLinkView{Token: token, URL: c.set.PublicBaseURL + "/rate/" + token,
+		out = RatingLinkView{Token: token, URL: c.ratingURL(token),
 			ExpiresAt: now.Add(c.set.RatingLinkTTL).In(c.set.Location)}
 		return transition(ctx, q, now, it, actorOf(v), domain.ActCreateRatingLnk, "生成评价链接")
 	})
@@ -205,4 +210,63 @@ func (c *Core) RateByLink(ctx context.Context, token string, in RatingInput) (Ra
 		return RatingView{}, err
 	}
 	return c.ratingView(r), nil
+}
+
+// RatingLinkState is whether a rating link may still be used.
+type RatingLinkState string
+
+// The states of a rating link.
+const (
+	LinkOpen     RatingLinkState = "open"     // the answer may be rated through it
+	LinkUsed     RatingLinkState = "used"     // it was used once already
+	LinkExpired  RatingLinkState = "expired"  // its time ran out
+	LinkReopened RatingLinkState = "reopened" // the letter is being handled again (or was merged)
+)
+
+// RatingLinkLetter is what a rating link's holder sees before rating: the
+// letter, its public answers and whether the link may still be used.
+type RatingLinkLetter struct {
+	State        RatingLinkState `json:"state"`
+	TrackingCode string          `json:"tracking_code"`
+	Kind         string          `json:"kind"`
+	Title        string          `json:"title"`
+	Content      string          `json:"content"`
+	ReceivedAt   time.Time       `json:"received_at"`
+	Replies      []TrackReply    `json:"replies"`
+	ExpiresAt    time.Time       `json:"expires_at"`
+	UsedAt       *time.Time      `json:"used_at"`
+}
+
+// RatingLinkFor shows the letter a rating link is for and whether it may
+// still be used; an unknown token is ErrNotFound.
+func (c *Core) RatingLinkFor(ctx context.Context, token string) (RatingLinkLetter, error) {
+	if token == "" || len(token) > 100 {
+		return RatingLinkLetter{}, fmt.Errorf("rating link: %w", domain.ErrNotFound)
+	}
+	q := c.store.Q()
+	l, err := q.RatingLinkByHash(ctx, tokenHash(token))
+	if err != nil {
+		return RatingLinkLetter{}, notFoundAs(err, "rating link")
+	}
+	it, err := q.GetItem(ctx, l.ItemID)
+	if err != nil {
+		return RatingLinkLetter{}, err
+	}
+	replies, err := c.publicReplies(ctx, q, it)
+	if err != nil {
+		return RatingLinkLetter{}, err
+	}
+	out := RatingLinkLetter{State: LinkOpen, TrackingCode: it.TrackingCode, Kind: it.Kind, Title: it.Title,
+		Content: it.Content, ReceivedAt: it.ReceivedAt.In(c.set.Location), Replies: replies,
+		ExpiresAt: l.ExpiresAt.In(c.set.Location), UsedAt: c.tm(l.UsedAt)}
+	_, notRatable := domain.Next(domain.Status(it.Status), domain.ActRate)
+	switch {
+	case l.UsedAt != nil:
+		out.State = LinkUsed
+	case c.now().After(l.ExpiresAt):
+		out.State = LinkExpired
+	case it.MergedIntoID != nil || notRatable != nil:
+		out.State = LinkReopened
+	}
+	return out, nil
 }

@@ -41,11 +41,14 @@ type Deps struct {
 	// Mount, when set, adds routes of other packages (the console's pages) to
 	// the application after the API's middleware and before the 404 fallback.
 	Mount func(*fiber.App)
+	// Limiter is the public rate limit, shared with the portal's pages; nil
+	// builds one from Config.PublicRateLimit.
+	Limiter *RateLimiter
 }
 
 type api struct {
 	Deps
-	limiter *rateLimiter
+	limiter *RateLimiter
 	metrics *httpMetrics
 	clients clientip.Resolver
 }
@@ -58,7 +61,10 @@ func New(d Deps) *fiber.App {
 	a := &api{Deps: d}
 	// config.Load has checked the list; a bad entry here trusts nobody
 	a.clients, _ = clientip.New(d.Config.TrustedProxies)
-	a.limiter = newRateLimiter(d.Redis, d.Config.PublicRateLimit, time.Minute, d.Log)
+	a.limiter = d.Limiter
+	if a.limiter == nil {
+		a.limiter = NewRateLimiter(d.Redis, d.Config.PublicRateLimit, time.Minute, d.Log)
+	}
 	a.metrics = newHTTPMetrics(d.Registry)
 	app := fiber.New(fiber.Config{
 		AppName:                 "hotline",

@@ -11,11 +11,12 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// rateLimiter counts requests per client address in fixed windows. The
+// RateLimiter counts requests per client address in fixed windows. The
 // counters live in Redis so that every API process shares them; while Redis
 // does not answer, each process counts in its own memory instead, so the
-// public endpoints stay both open and limited.
-type rateLimiter struct {
+// public endpoints stay both open and limited. The citizen portal's pages
+// share the API's limiter (one budget per address).
+type RateLimiter struct {
 	rdb    redis.UniversalClient
 	limit  int
 	window time.Duration
@@ -26,13 +27,18 @@ type rateLimiter struct {
 	slot  int64
 }
 
-func newRateLimiter(rdb redis.UniversalClient, limit int, window time.Duration, log *slog.Logger) *rateLimiter {
-	return &rateLimiter{rdb: rdb, limit: limit, window: window, log: log, local: map[string]int{}}
+// NewRateLimiter allows limit requests per address in each window; a limit
+// of 0 or less allows everything.
+func NewRateLimiter(rdb redis.UniversalClient, limit int, window time.Duration, log *slog.Logger) *RateLimiter {
+	return &RateLimiter{rdb: rdb, limit: limit, window: window, log: log, local: map[string]int{}}
 }
 
-// allow counts one request of key and reports whether it is within the limit,
+// Allow counts one request of key and reports whether it is within the limit,
 // and how long until the window ends.
-func (l *rateLimiter) allow(ctx context.Context, key string, now time.Time) (bool, time.Duration) {
+func (l *RateLimiter) Allow(ctx context.Context, key string, now time.Time) (bool, time.Duration) {
+	if l.limit <= 0 {
+		return true, 0
+	}
 	slot := now.UnixNano() / int64(l.window)
 	wait := time.Duration((slot+1)*int64(l.window) - now.UnixNano())
 	if l.rdb != nil {
@@ -58,10 +64,7 @@ func (l *rateLimiter) allow(ctx context.Context, key string, now time.Time) (boo
 // rateLimit applies HOTLINE_PUBLIC_RATE_LIMIT to the public endpoints; 0
 // turns it off.
 func (a *api) rateLimit(c *fiber.Ctx) error {
-	if a.limiter.limit <= 0 {
-		return c.Next()
-	}
-	ok, wait := a.limiter.allow(c.UserContext(), a.clientIP(c), time.Now())
+	ok, wait := a.limiter.Allow(c.UserContext(), a.clientIP(c), time.Now())
 	if !ok {
 		return retryAfter{newProblem(fiber.StatusTooManyRequests, "rate_limited",
 			"too many requests from this address; wait for the next minute"), wait}

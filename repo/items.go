@@ -345,10 +345,12 @@ func (q *Q) RepointMerged(ctx context.Context, from, to int64) ([]int64, error) 
 }
 
 // PublishedItems lists published letters, newest first, before the cursor id.
-func (q *Q) PublishedItems(ctx context.Context, beforeID int64, limit int) ([]Item, error) {
+func (q *Q) PublishedItems(ctx context.Context, beforeID int64, limit int, search string) ([]Item, error) {
 	var out []Item
 	err := sqlxSelect(ctx, q, "read published items", &out, `SELECT `+itemCols+` FROM items WHERE published_at IS NOT NULL
-		AND ($1 = 0 OR id < $1) ORDER BY id DESC LIMIT $2`, beforeID, limit)
+		AND ($1 = 0 OR id < $1)
+		AND ($3 = '' OR strpos(lower(coalesce(published_title, '') || ' ' || coalesce(published_content, '')), lower($3)) > 0)
+		ORDER BY id DESC LIMIT $2`, beforeID, limit, search)
 	return out, err
 }
 

@@ -77,3 +77,12 @@ func (q *Q) UseRatingLink(ctx context.Context, hash []byte, at time.Time) error 
 	}
 	return nil
 }
+
+// RatingLinkByHash reads a rating link without locking it (to show what it
+// is for before it is used).
+func (q *Q) RatingLinkByHash(ctx context.Context, hash []byte) (RatingLink, error) {
+	var l RatingLink
+	err := sqlxGet(ctx, q, "read rating link", &l, `SELECT token_hash, item_id, created_at, expires_at, used_at FROM rating_links
+		WHERE token_hash = $1`, hash)
+	return l, err
+}

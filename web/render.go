@@ -27,6 +27,9 @@ const htmxConfig = `{"includeIndicatorStyles":false,"allowEval":false,"allowScri
 func parseTemplates(funcs template.FuncMap) map[string]*template.Template {
 	base := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS,
 		"templates/layout.html", "templates/partials.html"))
+	// the citizen portal's pages (portal_*.html) have a layout of their own
+	portalBase := template.Must(template.New("portal_layout.html").Funcs(funcs).ParseFS(templateFS,
+		"templates/portal_layout.html", "templates/partials.html"))
 	files, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		panic(err)
@@ -34,10 +37,14 @@ func parseTemplates(funcs template.FuncMap) map[string]*template.Template {
 	pages := map[string]*template.Template{}
 	for _, f := range files {
 		name := strings.TrimSuffix(path.Base(f), ".html")
-		if name == "layout" || name == "partials" {
+		if name == "layout" || name == "partials" || name == "portal_layout" {
 			continue
 		}
-		t := template.Must(base.Clone())
+		b := base
+		if strings.HasPrefix(name, "portal_") {
+			b = portalBase
+		}
+		t := template.Must(b.Clone())
 		pages[name] = template.Must(t.ParseFS(templateFS, f))
 	}
 	return pages

@@ -141,14 +141,20 @@ type PageInfo struct {
 	Nav string
 	// Fragment is a piece of a page for htmx, not a whole page.
 	Fragment bool
+	// Portal pages are the citizens' (public, rate-limited, no session).
+	Portal bool
 }
 
-// Pages lists every address of the route table.
+// Pages lists every address of the route tables: the console's, then the
+// portal's.
 func Pages() []PageInfo {
 	var w *Web
 	var out []PageInfo
 	for _, p := range w.table() {
 		out = append(out, PageInfo{Method: p.method, Path: p.path, Roles: p.roles, Public: p.public, Nav: p.nav, Fragment: p.fragment})
+	}
+	for _, p := range w.portalTable() {
+		out = append(out, PageInfo{Method: p.method, Path: p.path, Public: true, Nav: p.nav, Portal: true})
 	}
 	return out
 }

@@ -31,6 +31,9 @@ type Deps struct {
 	Core   *core.Core
 	Config config.Config
 	Log    *slog.Logger
+	// Limiter is the public rate limit the API's public endpoints use; the
+	// portal's pages count against it too. Nil: the portal is not limited.
+	Limiter Limiter
 }
 
 // Web serves the console's pages.
@@ -65,6 +68,7 @@ func (w *Web) Mount(app *fiber.App) {
 	console.Use(func(c *fiber.Ctx) error {
 		return w.fail(c, nil, fiber.StatusNotFound, "页面不存在", "您要找的页面不存在,请检查地址或从导航进入。")
 	})
+	w.mountPortal(app)
 }
 
 // pageHeaders replaces the API's security headers with the pages' own and
