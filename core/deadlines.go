@@ -14,10 +14,14 @@ type DeadlineCheck string
 
 // The deadline checks.
 const (
-	CheckRemind     DeadlineCheck = "remind"      // 催办 before the due time
-	CheckOverdue    DeadlineCheck = "overdue"     // 超期 at the due time, escalated (督办)
-	CheckAcceptLate DeadlineCheck = "accept_late" // not signed for in time (响应超时)
-	CheckClose      DeadlineCheck = "close"       // rating window over: close the item
+	CheckRemind        DeadlineCheck = "remind"         // 催办 before the due time
+	CheckOverdue       DeadlineCheck = "overdue"        // 超期 at the due time, escalated (督办)
+	CheckAcceptOverdue DeadlineCheck = "accept_overdue" // not signed for in time (响应超时)
+	CheckClose         DeadlineCheck = "close"          // rating window over: close the item
+
+	// checkAcceptLate is CheckAcceptOverdue as tasks queued before the
+	// rename (migration 00011) name it.
+	checkAcceptLate DeadlineCheck = "accept_late"
 )
 
 // RunDeadlineCheck performs one check on one item if, and only if, it is due
@@ -77,19 +81,19 @@ func (c *Core) RunDeadlineCheck(ctx context.Context, id int64, check DeadlineChe
 				return err
 			}
 			return q.Notify(ctx, ids, &it.ID, "overdue", msg)
-		case CheckAcceptLate:
+		case CheckAcceptOverdue, checkAcceptLate:
 			if st != domain.Dispatched || it.PrimaryUnitCode == nil {
 				return nil
 			}
 			as, err := activeAssignment(ctx, q, it.ID, *it.PrimaryUnitCode)
-			if err != nil || as.Status != string(domain.AssignAssigned) || as.AcceptLate || as.AcceptDueAt == nil || now.Before(*as.AcceptDueAt) {
+			if err != nil || as.Status != string(domain.AssignAssigned) || as.AcceptOverdue || as.AcceptDueAt == nil || now.Before(*as.AcceptDueAt) {
 				return nil
 			}
-			as.AcceptLate = true
+			as.AcceptOverdue = true
 			if err := q.SaveAssignment(ctx, as); err != nil {
 				return err
 			}
-			if err := transition(ctx, q, now, &it, systemActor(), domain.ActAcceptLate, "超过签收时限未签收"); err != nil {
+			if err := transition(ctx, q, now, &it, systemActor(), domain.ActAcceptOverdue, "超过签收时限未签收"); err != nil {
 				return err
 			}
 			changed = true

@@ -24,8 +24,8 @@ func (q *Q) DueDeadlines(ctx context.Context, now, closeBefore time.Time, limit 
 			WHERE status IN ('dispatched', 'accepted') AND reminded_at IS NULL AND NOT overdue AND remind_at <= $1
 			ORDER BY remind_at LIMIT $3)
 		UNION ALL
-		(SELECT a.item_id, 'accept_late' FROM assignments a JOIN items i ON i.id = a.item_id
-			WHERE a.role = 'primary' AND a.status = 'assigned' AND NOT a.accept_late AND a.accept_due_at <= $1
+		(SELECT a.item_id, 'accept_overdue' FROM assignments a JOIN items i ON i.id = a.item_id
+			WHERE a.role = 'primary' AND a.status = 'assigned' AND NOT a.accept_overdue AND a.accept_due_at <= $1
 				AND i.status = 'dispatched' ORDER BY a.accept_due_at LIMIT $3)
 		UNION ALL
 		(SELECT id, 'close' FROM items WHERE status IN ('replied', 'answered') AND replied_at <= $2
