@@ -205,7 +205,7 @@ func (c *Core) SendDelivery(ctx context.Context, id int64, sender delivery.Sende
 			if failed {
 				d.Status = domain.DeliveryFailed
 			} else {
-				d.NextAttemptAt = now.Add(c.retryWait(d.Attempts))
+				d.NextAttemptAt = now.Add(domain.Backoff(c.set.RetryBase, c.set.RetryMax, d.Attempts))
 				retry = &d
 			}
 		}
@@ -241,16 +241,6 @@ func (c *Core) SendDelivery(ctx context.Context, id int64, sender delivery.Sende
 		c.tasks.Deliver(retry.ID, retry.ManualRetries, retry.Attempts, retry.NextAttemptAt)
 	}
 	return nil
-}
-
-// retryWait is the wait after the n-th failed attempt: RetryBase doubling up
-// to RetryMax.
-func (c *Core) retryWait(n int) time.Duration {
-	d := c.set.RetryBase
-	for i := 1; i < n && d < c.set.RetryMax; i++ {
-		d *= 2
-	}
-	return min(d, c.set.RetryMax)
 }
 
 func deliveryLabel(typ string) string {
