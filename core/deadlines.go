@@ -26,7 +26,9 @@ const (
 
 // RunDeadlineCheck performs one check on one item if, and only if, it is due
 // now and was not done before; it reports whether it changed anything. Tasks
-// and the sweep may call it any number of times.
+// and the sweep may call it any number of times. The sweep's query
+// (repo.DueDeadlines) states the same rules in SQL; TestDueChecksAgree runs
+// the same cases through both.
 func (c *Core) RunDeadlineCheck(ctx context.Context, id int64, check DeadlineCheck) (bool, error) {
 	changed := false
 	err := c.store.Tx(ctx, func(q *repo.Q) error {

@@ -13,7 +13,8 @@ type DueDeadline struct {
 
 // DueDeadlines finds deadline checks that have come due and were not done:
 // reminders, overdue items, late sign-fors, and answered items whose rating
-// window ended before closeBefore.
+// window ended before closeBefore. Its rules are core.RunDeadlineCheck's;
+// core's TestDueChecksAgree runs the same cases through both.
 func (q *Q) DueDeadlines(ctx context.Context, now, closeBefore time.Time, limit int) ([]DueDeadline, error) {
 	var out []DueDeadline
 	err := sqlxSelect(ctx, q, "read due deadlines", &out, `
