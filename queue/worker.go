@@ -231,7 +231,7 @@ func (w *Worker) reconcileLoop(ctx context.Context) {
 	}
 }
 
-// Reconcile queues every item still waiting to be routed and every delivery
+// reconcile queues every item still waiting to be routed and every delivery
 // still waiting to be sent whose task may have been lost, and ticks the
 // deadline sweep. It is safe to run from several workers at once: TaskIDs
 // keep each task queued once.
