@@ -30,13 +30,13 @@ func (c *Core) Accept(ctx context.Context, v domain.Viewer, id int64) (ItemView,
 		}
 		as.Status, as.AcceptedAt = string(domain.AssignAccepted), &now
 		if as.AcceptDueAt != nil && now.After(*as.AcceptDueAt) {
-			as.AcceptLate = true
+			as.AcceptOverdue = true
 		}
 		if err := q.SaveAssignment(ctx, as); err != nil {
 			return err
 		}
 		note := ""
-		if as.AcceptLate {
+		if as.AcceptOverdue {
 			note = "超时签收"
 		}
 		if a == domain.ActAcceptCo {

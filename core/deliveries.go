@@ -171,68 +171,13 @@ func (c *Core) SendDelivery(ctx context.Context, id int64, sender delivery.Sende
 	if err != nil {
 		return fmt.Errorf("read item of delivery %d: %w", id, err)
 	}
-	msg := delivery.Message{ID: d.ID, ItemID: d.ItemID, TrackingCode: it.TrackingCode, Channel: d.Channel,
-		To: d.Recipient, Type: d.Type, Subject: d.Subject, Body: d.Body, Extra: d.Extra}
-	adapter := sender.Name()
-	if r, ok := sender.(delivery.Router); ok {
-		if s := r.For(msg); s != nil {
-			adapter = s.Name()
-		}
-	}
-	sctx, cancel := context.WithTimeout(ctx, c.set.DeliveryTimeout)
-	sendErr := sender.Send(sctx, msg)
-	cancel()
+	msg := deliveryMessage(it, d)
+	adapter, sendErr := c.send(ctx, sender, msg)
 	// attempts allowed in this round: the first and DeliveryMaxRetry more,
 	// and as many again after each manual retry
 	allowed := (d.ManualRetries + 1) * (c.set.DeliveryMaxRetry + 1)
 	failed := sendErr != nil && (d.Attempts+1 >= allowed || delivery.IsPermanent(sendErr))
-	var retry *repo.Delivery
-	err = c.store.Tx(ctx, func(q *repo.Q) error {
-		d, err := q.LockDelivery(ctx, id)
-		if err != nil {
-			return err
-		}
-		if d.Status != domain.DeliveryPending {
-			return nil
-		}
-		now := c.now()
-		d.Attempts++
-		d.Adapter = adapter
-		if sendErr == nil {
-			d.Status, d.SentAt, d.LastError = domain.DeliverySent, &now, ""
-		} else {
-			d.LastError = truncate(sendErr.Error(), 500)
-			if failed {
-				d.Status = domain.DeliveryFailed
-			} else {
-				d.NextAttemptAt = now.Add(c.retryWait(d.Attempts))
-				retry = &d
-			}
-		}
-		if err := q.SaveDelivery(ctx, d); err != nil {
-			return err
-		}
-		it, err := q.LockItem(ctx, d.ItemID)
-		if err != nil {
-			return err
-		}
-		switch {
-		case sendErr == nil:
-			return transition(ctx, q, now, &it, systemActor(), domain.ActDeliver,
-				fmt.Sprintf("%s已送达(%s,第%d次尝试)", deliveryLabel(d.Type), adapter, d.Attempts))
-		case failed:
-			if err := transition(ctx, q, now, &it, systemActor(), domain.ActDeliveryFailed,
-				fmt.Sprintf("%s发送失败(%s,%d次尝试):%s", deliveryLabel(d.Type), adapter, d.Attempts, d.LastError)); err != nil {
-				return err
-			}
-			ids, err := q.RoleUserIDs(ctx, string(domain.RoleOperator))
-			if err != nil {
-				return err
-			}
-			return q.Notify(ctx, ids, &it.ID, "delivery_failed", fmt.Sprintf("%s 的答复未能送达,请重试或电话告知", it.TrackingCode))
-		}
-		return nil
-	})
+	retry, err := c.recordAttempt(ctx, id, adapter, sendErr, failed)
 	if err != nil {
 		return fmt.Errorf("record delivery %d: %w", id, err)
 	}
@@ -243,14 +188,92 @@ func (c *Core) SendDelivery(ctx context.Context, id int64, sender delivery.Sende
 	return nil
 }
 
-// retryWait is the wait after the n-th failed attempt: RetryBase doubling up
-// to RetryMax.
-func (c *Core) retryWait(n int) time.Duration {
-	d := c.set.RetryBase
-	for i := 1; i < n && d < c.set.RetryMax; i++ {
-		d *= 2
+// deliveryMessage is what a sender is given for a queued delivery.
+func deliveryMessage(it repo.Item, d repo.Delivery) delivery.Message {
+	return delivery.Message{ID: d.ID, ItemID: d.ItemID, TrackingCode: it.TrackingCode, Channel: d.Channel,
+		To: d.Recipient, Type: d.Type, Subject: d.Subject, Body: d.Body, Extra: d.Extra}
+}
+
+// send makes one attempt within DeliveryTimeout; adapter names the sender
+// that took the message (a router's choice when the sender is a router).
+func (c *Core) send(ctx context.Context, sender delivery.Sender, msg delivery.Message) (adapter string, err error) {
+	adapter = sender.Name()
+	if r, ok := sender.(delivery.Router); ok {
+		if s := r.For(msg); s != nil {
+			adapter = s.Name()
+		}
 	}
-	return min(d, c.set.RetryMax)
+	sctx, cancel := context.WithTimeout(ctx, c.set.DeliveryTimeout)
+	defer cancel()
+	return adapter, sender.Send(sctx, msg)
+}
+
+// recordAttempt records the outcome of an attempt on a delivery still
+// pending: sent, failed for good (operators notified), or to be retried after
+// the backoff, in which case the delivery to schedule is returned.
+func (c *Core) recordAttempt(ctx context.Context, id int64, adapter string, sendErr error, failed bool) (*repo.Delivery, error) {
+	var retry *repo.Delivery
+	err := c.store.Tx(ctx, func(q *repo.Q) error {
+		d, err := q.LockDelivery(ctx, id)
+		if err != nil {
+			return err
+		}
+		if d.Status != domain.DeliveryPending {
+			return nil
+		}
+		now := c.now()
+		c.applyAttempt(&d, now, adapter, sendErr, failed)
+		if d.Status == domain.DeliveryPending {
+			retry = &d
+		}
+		if err := q.SaveDelivery(ctx, d); err != nil {
+			return err
+		}
+		return c.noteAttempt(ctx, q, d, now, adapter, sendErr, failed)
+	})
+	return retry, err
+}
+
+// applyAttempt counts an attempt on d and sets its status, error and next
+// attempt time.
+func (c *Core) applyAttempt(d *repo.Delivery, now time.Time, adapter string, sendErr error, failed bool) {
+	d.Attempts++
+	d.Adapter = adapter
+	switch {
+	case sendErr == nil:
+		d.Status, d.SentAt, d.LastError = domain.DeliverySent, &now, ""
+	case failed:
+		d.LastError = truncate(sendErr.Error(), 500)
+		d.Status = domain.DeliveryFailed
+	default:
+		d.LastError = truncate(sendErr.Error(), 500)
+		d.NextAttemptAt = now.Add(domain.Backoff(c.set.RetryBase, c.set.RetryMax, d.Attempts))
+	}
+}
+
+// noteAttempt puts a sent or failed delivery on the item's timeline, and
+// tells the operators of a failed one; a retry is not an event.
+func (c *Core) noteAttempt(ctx context.Context, q *repo.Q, d repo.Delivery, now time.Time, adapter string, sendErr error, failed bool) error {
+	it, err := q.LockItem(ctx, d.ItemID)
+	if err != nil {
+		return err
+	}
+	switch {
+	case sendErr == nil:
+		return transition(ctx, q, now, &it, systemActor(), domain.ActDeliver,
+			fmt.Sprintf("%s已送达(%s,第%d次尝试)", deliveryLabel(d.Type), adapter, d.Attempts))
+	case failed:
+		if err := transition(ctx, q, now, &it, systemActor(), domain.ActDeliveryFailed,
+			fmt.Sprintf("%s发送失败(%s,%d次尝试):%s", deliveryLabel(d.Type), adapter, d.Attempts, d.LastError)); err != nil {
+			return err
+		}
+		ids, err := q.RoleUserIDs(ctx, string(domain.RoleOperator))
+		if err != nil {
+			return err
+		}
+		return q.Notify(ctx, ids, &it.ID, "delivery_failed", fmt.Sprintf("%s 的答复未能送达,请重试或电话告知", it.TrackingCode))
+	}
+	return nil
 }
 
 func deliveryLabel(typ string) string {

@@ -167,7 +167,7 @@ func titleFrom(s string) string {
 	return string(r[:30]) + "…"
 }
 
-// Validate checks a call and returns the item to store.
+// item checks a call and returns the item to store.
 func (in CallInput) item() (repo.Item, error) {
 	var v domain.ValidationError
 	it := repo.Item{Channel: string(domain.Hotline), Status: string(domain.Received), Urgent: in.Urgent, Confidential: in.Confidential}

@@ -83,15 +83,15 @@ func (c *Core) itemView(v domain.Viewer, it repo.Item) ItemView {
 
 // AssignmentView is one unit's part of an item.
 type AssignmentView struct {
-	UnitCode     string     `json:"unit_code"`
-	Role         string     `json:"role"`
-	Status       string     `json:"status"`
-	AssignedAt   time.Time  `json:"assigned_at"`
-	AcceptDueAt  *time.Time `json:"accept_due_at"`
-	AcceptedAt   *time.Time `json:"accepted_at"`
-	AcceptLate   bool       `json:"accept_late"`
-	ReturnedAt   *time.Time `json:"returned_at,omitempty"`
-	ReturnReason string     `json:"return_reason,omitempty"`
+	UnitCode      string     `json:"unit_code"`
+	Role          string     `json:"role"`
+	Status        string     `json:"status"`
+	AssignedAt    time.Time  `json:"assigned_at"`
+	AcceptDueAt   *time.Time `json:"accept_due_at"`
+	AcceptedAt    *time.Time `json:"accepted_at"`
+	AcceptOverdue bool       `json:"accept_overdue"`
+	ReturnedAt    *time.Time `json:"returned_at,omitempty"`
+	ReturnReason  string     `json:"return_reason,omitempty"`
 }
 
 // EventView is one entry of an item's timeline.
@@ -194,7 +194,7 @@ func (c *Core) itemDetail(ctx context.Context, q *repo.Q, v domain.Viewer, it re
 	for i, a := range as {
 		d.Assignments[i] = AssignmentView{UnitCode: a.UnitCode, Role: a.Role, Status: a.Status,
 			AssignedAt: a.AssignedAt.In(c.set.Location), AcceptDueAt: c.tm(a.AcceptDueAt), AcceptedAt: c.tm(a.AcceptedAt),
-			AcceptLate: a.AcceptLate, ReturnedAt: c.tm(a.ReturnedAt), ReturnReason: a.ReturnReason}
+			AcceptOverdue: a.AcceptOverdue, ReturnedAt: c.tm(a.ReturnedAt), ReturnReason: a.ReturnReason}
 	}
 	evs, err := q.ItemEvents(ctx, it.ID)
 	if err != nil {

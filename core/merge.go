@@ -20,73 +20,25 @@ type MergeInput struct {
 // citizen is sent the survivor's answer (now if there is one, otherwise when
 // it comes).
 func (c *Core) Merge(ctx context.Context, v domain.Viewer, id int64, in MergeInput) (ItemView, error) {
-	if in.IntoID <= 0 {
-		return ItemView{}, domain.ValidationError{{Field: "into_id", Message: "required: the id of the item to keep"}}
-	}
-	if in.IntoID == id {
-		return ItemView{}, domain.ValidationError{{Field: "into_id", Message: "an item cannot be merged into itself"}}
-	}
-	if !domain.Allowed(v.Role, domain.ActMerge) {
-		return ItemView{}, fmt.Errorf("merge: %w", domain.ErrForbidden)
+	if err := checkMerge(v, id, in); err != nil {
+		return ItemView{}, err
 	}
 	var out repo.Item
 	err := c.store.Tx(ctx, func(q *repo.Q) error {
-		// lock both rows in id order so that two opposite merges cannot deadlock
-		first, second := id, in.IntoID
-		if first > second {
-			first, second = second, first
-		}
-		a, err := c.visibleItem(ctx, q, v, first, true)
+		it, into, err := c.lockMergePair(ctx, q, v, id, in.IntoID)
 		if err != nil {
-			return c.mergeNotFound(err, first, id)
-		}
-		b, err := c.visibleItem(ctx, q, v, second, true)
-		if err != nil {
-			return c.mergeNotFound(err, second, id)
-		}
-		it, into := a, b
-		if it.ID != id {
-			it, into = b, a
-		}
-		if into.MergedIntoID != nil {
-			return domain.ValidationError{{Field: "into_id", Message: fmt.Sprintf("item %d was itself merged into %d", into.ID, *into.MergedIntoID)}}
+			return err
 		}
 		now := c.now()
-		it.MergedIntoID, it.ClosedAt = &into.ID, &now
-		if err := transition(ctx, q, now, &it, actorOf(v), domain.ActMerge, fmt.Sprintf("合并至 %s(#%d)", into.TrackingCode, into.ID)); err != nil {
-			return err
-		}
-		if err := q.WithdrawAssignments(ctx, it.ID); err != nil {
-			return err
-		}
-		// items merged into this one follow it, so that merges never chain
-		moved, err := q.RepointMerged(ctx, it.ID, into.ID)
-		if err != nil {
-			return err
-		}
-		for _, m := range moved {
-			if err := event(ctx, q, now, m, actorOf(v), domain.ActMerge, domain.Closed, domain.Closed,
-				fmt.Sprintf("随 #%d 合并至 %s(#%d)", it.ID, into.TrackingCode, into.ID)); err != nil {
-				return err
-			}
-		}
-		if err := q.SaveItem(ctx, it); err != nil {
+		if err := c.closeAsMerged(ctx, q, v, now, &it, into); err != nil {
 			return err
 		}
 		if err := event(ctx, q, now, into.ID, actorOf(v), domain.ActMerge, domain.Status(into.Status), domain.Status(into.Status),
 			fmt.Sprintf("合并了重复诉求 %s(#%d)", it.TrackingCode, it.ID)); err != nil {
 			return err
 		}
-		if into.Status == string(domain.Replied) || into.Status == string(domain.Closed) || into.Status == string(domain.Answered) {
-			answers, err := c.publicReplies(ctx, q, into)
-			if err != nil {
-				return err
-			}
-			if len(answers) > 0 {
-				if err := c.queueAnswer(ctx, q, it, into, 0, answers[len(answers)-1].Body, now); err != nil {
-					return err
-				}
-			}
+		if err := c.forwardAnswer(ctx, q, it, into, now); err != nil {
+			return err
 		}
 		out = it
 		return nil
@@ -97,6 +49,80 @@ func (c *Core) Merge(ctx context.Context, v domain.Viewer, id int64, in MergeInp
 	c.tasks.DropDeadlines(id)
 	c.kickDeliveries(ctx, id)
 	return c.itemView(v, out), nil
+}
+
+// checkMerge refuses a merge the input or the viewer's role rules out.
+func checkMerge(v domain.Viewer, id int64, in MergeInput) error {
+	if in.IntoID <= 0 {
+		return domain.ValidationError{{Field: "into_id", Message: "required: the id of the item to keep"}}
+	}
+	if in.IntoID == id {
+		return domain.ValidationError{{Field: "into_id", Message: "an item cannot be merged into itself"}}
+	}
+	if !domain.Allowed(v.Role, domain.ActMerge) {
+		return fmt.Errorf("merge: %w", domain.ErrForbidden)
+	}
+	return nil
+}
+
+// lockMergePair locks the duplicate and the survivor, in id order so that
+// two opposite merges cannot deadlock. A survivor that was itself merged is
+// refused.
+func (c *Core) lockMergePair(ctx context.Context, q *repo.Q, v domain.Viewer, id, intoID int64) (it, into repo.Item, err error) {
+	first, second := min(id, intoID), max(id, intoID)
+	a, err := c.visibleItem(ctx, q, v, first, true)
+	if err != nil {
+		return it, into, c.mergeNotFound(err, first, id)
+	}
+	b, err := c.visibleItem(ctx, q, v, second, true)
+	if err != nil {
+		return it, into, c.mergeNotFound(err, second, id)
+	}
+	it, into = a, b
+	if it.ID != id {
+		it, into = b, a
+	}
+	if into.MergedIntoID != nil {
+		return it, into, domain.ValidationError{{Field: "into_id", Message: fmt.Sprintf("item %d was itself merged into %d", into.ID, *into.MergedIntoID)}}
+	}
+	return it, into, nil
+}
+
+// closeAsMerged closes the duplicate pointing at the survivor, withdraws its
+// units, and moves the items merged into it over to the survivor, so that
+// merges never chain.
+func (c *Core) closeAsMerged(ctx context.Context, q *repo.Q, v domain.Viewer, now time.Time, it *repo.Item, into repo.Item) error {
+	it.MergedIntoID, it.ClosedAt = &into.ID, &now
+	if err := transition(ctx, q, now, it, actorOf(v), domain.ActMerge, fmt.Sprintf("合并至 %s(#%d)", into.TrackingCode, into.ID)); err != nil {
+		return err
+	}
+	if err := q.WithdrawAssignments(ctx, it.ID); err != nil {
+		return err
+	}
+	moved, err := q.RepointMerged(ctx, it.ID, into.ID)
+	if err != nil {
+		return err
+	}
+	for _, m := range moved {
+		if err := event(ctx, q, now, m, actorOf(v), domain.ActMerge, domain.Closed, domain.Closed,
+			fmt.Sprintf("随 #%d 合并至 %s(#%d)", it.ID, into.TrackingCode, into.ID)); err != nil {
+			return err
+		}
+	}
+	return q.SaveItem(ctx, *it)
+}
+
+// forwardAnswer queues the survivor's latest public answer, if it has one,
+// for the duplicate's citizen.
+func (c *Core) forwardAnswer(ctx context.Context, q *repo.Q, it, into repo.Item, now time.Time) error {
+	if into.Status != string(domain.Replied) && into.Status != string(domain.Closed) && into.Status != string(domain.Answered) {
+		return nil
+	}
+	answers, err := c.publicReplies(ctx, q, into)
+	if err != nil || len(answers) == 0 {
+		return err
+	}
+	return c.queueAnswer(ctx, q, it, into, 0, answers[len(answers)-1].Body, now)
 }
 
 func (c *Core) mergeNotFound(err error, which, id int64) error {

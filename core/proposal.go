@@ -14,9 +14,10 @@ import (
 )
 
 // Deputies' suggestions and members' proposals (建议提案): records, their
-// timeline, the actions of DESIGN.md and the year's figures. Every action is
-// one transaction that locks the record, checks who may act and what the
-// status allows, writes, and appends one event.
+// timeline, the workflow's actions (as the README's section on them
+// describes) and the year's figures. Every action is one transaction that
+// locks the record, checks who may act and what the status allows, writes,
+// and appends one event.
 
 const dateLayout = "2006-01-02"
 

@@ -277,6 +277,8 @@ type parsedStats struct {
 	units     []string
 }
 
+// parseStats checks a statistics query and scopes it to the units the viewer
+// may see.
 func (c *Core) parseStats(ctx context.Context, v domain.Viewer, in StatsQuery) (parsedStats, error) {
 	var p parsedStats
 	scope, err := c.statsScope(ctx, v)
@@ -284,55 +286,8 @@ func (c *Core) parseStats(ctx context.Context, v domain.Viewer, in StatsQuery) (
 		return p, err
 	}
 	var ve domain.ValidationError
-	now := c.Now()
-	p.from = time.Date(now.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
-	p.to = time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, time.UTC)
-	if in.From != "" {
-		t, err := time.Parse("2006-01-02", in.From)
-		if err != nil {
-			ve.Add("from", "a date YYYY-MM-DD")
-		}
-		p.from = t
-	}
-	if in.To != "" {
-		t, err := time.Parse("2006-01-02", in.To)
-		if err != nil {
-			ve.Add("to", "a date YYYY-MM-DD (exclusive)")
-		}
-		p.to = t
-	}
-	for name, d := range map[string]time.Time{"from": p.from, "to": p.to} {
-		if !domain.TimeInRange(d) && !(name == "to" && d.Equal(domain.LatestTime())) {
-			ve.Add(name, "a date %s", domain.TimeRangeMessage)
-		}
-	}
-	if !p.from.Before(p.to) {
-		ve.Add("to", "must be after from")
-	} else if p.to.Sub(p.from) > 21*366*24*time.Hour {
-		ve.Add("to", "at most 20 years after from")
-	}
-	seen := map[string]bool{}
-	for _, g := range in.GroupBy {
-		g = strings.TrimSpace(g)
-		switch {
-		case g == "":
-			continue
-		case seen[g]:
-			ve.Add("group_by", "%s given twice", g)
-		case isTimeGroup(g):
-			if p.timeGroup != "" {
-				ve.Add("group_by", "one time grouping at most (%s and %s)", p.timeGroup, g)
-			}
-			p.timeGroup = g
-		case g == "unit" || g == "channel" || g == "kind" || g == "category":
-			p.dims = append(p.dims, map[string]string{"unit": repo.DimUnit, "channel": repo.DimChannel,
-				"kind": repo.DimKind, "category": repo.DimCategory}[g])
-		default:
-			ve.Add("group_by", "unknown grouping %q: unit, channel, kind, category, day, week, month, quarter or year", g)
-		}
-		seen[g] = true
-		p.groupBy = append(p.groupBy, g)
-	}
+	p.from, p.to = c.statsPeriod(in, &ve)
+	p.timeGroup, p.dims, p.groupBy = statsGrouping(in.GroupBy, &ve)
 	if in.Channel != "" && !domain.Channel(in.Channel).Valid() {
 		ve.Add("channel", "unknown channel %q", in.Channel)
 	}
@@ -342,17 +297,85 @@ func (c *Core) parseStats(ctx context.Context, v domain.Viewer, in StatsQuery) (
 	if err := ve.Err(); err != nil {
 		return p, err
 	}
-	p.units = scope
-	if in.UnitCode != "" {
-		if scope != nil && !slices.Contains(scope, in.UnitCode) {
-			return p, fmt.Errorf("statistics of unit %s: %w", in.UnitCode, domain.ErrForbidden)
+	p.units, err = statsUnits(scope, in.UnitCode)
+	return p, err
+}
+
+// statsPeriod is the query's [from, to): this year up to today unless given,
+// at most 20 years long; problems are added to ve.
+func (c *Core) statsPeriod(in StatsQuery, ve *domain.ValidationError) (from, to time.Time) {
+	now := c.Now()
+	from = time.Date(now.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
+	to = time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, time.UTC)
+	if in.From != "" {
+		t, err := time.Parse("2006-01-02", in.From)
+		if err != nil {
+			ve.Add("from", "a date YYYY-MM-DD")
 		}
-		p.units = []string{in.UnitCode}
+		from = t
 	}
-	if p.groupBy == nil {
-		p.groupBy = []string{}
+	if in.To != "" {
+		t, err := time.Parse("2006-01-02", in.To)
+		if err != nil {
+			ve.Add("to", "a date YYYY-MM-DD (exclusive)")
+		}
+		to = t
 	}
-	return p, nil
+	for name, d := range map[string]time.Time{"from": from, "to": to} {
+		if !domain.TimeInRange(d) && !(name == "to" && d.Equal(domain.LatestTime())) {
+			ve.Add(name, "a date %s", domain.TimeRangeMessage)
+		}
+	}
+	if !from.Before(to) {
+		ve.Add("to", "must be after from")
+	} else if to.Sub(from) > 21*366*24*time.Hour {
+		ve.Add("to", "at most 20 years after from")
+	}
+	return from, to
+}
+
+// statsGrouping reads group_by: at most one time grouping and the cube
+// dimensions asked for, each once; groupBy is the groupings in the order
+// given (never nil). Problems are added to ve.
+func statsGrouping(in []string, ve *domain.ValidationError) (timeGroup string, dims, groupBy []string) {
+	seen := map[string]bool{}
+	for _, g := range in {
+		g = strings.TrimSpace(g)
+		switch {
+		case g == "":
+			continue
+		case seen[g]:
+			ve.Add("group_by", "%s given twice", g)
+		case isTimeGroup(g):
+			if timeGroup != "" {
+				ve.Add("group_by", "one time grouping at most (%s and %s)", timeGroup, g)
+			}
+			timeGroup = g
+		case g == "unit" || g == "channel" || g == "kind" || g == "category":
+			dims = append(dims, map[string]string{"unit": repo.DimUnit, "channel": repo.DimChannel,
+				"kind": repo.DimKind, "category": repo.DimCategory}[g])
+		default:
+			ve.Add("group_by", "unknown grouping %q: unit, channel, kind, category, day, week, month, quarter or year", g)
+		}
+		seen[g] = true
+		groupBy = append(groupBy, g)
+	}
+	if groupBy == nil {
+		groupBy = []string{}
+	}
+	return timeGroup, dims, groupBy
+}
+
+// statsUnits narrows the viewer's scope (nil: all units) to the unit asked
+// for, which must lie inside it.
+func statsUnits(scope []string, unit string) ([]string, error) {
+	if unit == "" {
+		return scope, nil
+	}
+	if scope != nil && !slices.Contains(scope, unit) {
+		return nil, fmt.Errorf("statistics of unit %s: %w", unit, domain.ErrForbidden)
+	}
+	return []string{unit}, nil
 }
 
 // pickCube chooses the smallest roll-up of the grain asked for (monthly or

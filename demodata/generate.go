@@ -62,7 +62,7 @@ func tableColumns() [numTables]string {
 			original_due_at, remind_at, reminded_at, overdue, overdue_at, primary_unit_code, co_unit_codes, accepted_at,
 			replied_at, completed_at, handle_seconds, closed_at, visit_due_at, reopened_count, merged_into_id,
 			created_by, updated_at`,
-		`item_id, unit_code, role, status, assigned_at, accept_due_at, accepted_at, accept_late, returned_at, return_reason`,
+		`item_id, unit_code, role, status, assigned_at, accept_due_at, accepted_at, accept_overdue, returned_at, return_reason`,
 		`item_id, at, actor_id, actor, action, from_status, to_status, note, unit_code`,
 		`item_id, source, method, satisfaction, stars, resolved, comment, operator_id, created_at`,
 		`item_id, unit_code, author_id, body, final, public, status, approved_by, approved_at, created_at`,

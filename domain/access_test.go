@@ -37,7 +37,7 @@ func TestAllowed(t *testing.T) {
 		ActClose:           {mgr, op},
 		ActRetryDelivery:   {mgr, op},
 		// the system's and the citizen's own
-		ActRoute: nil, ActRouteUnmatched: nil, ActRemind: nil, ActOverdue: nil, ActAcceptLate: nil,
+		ActRoute: nil, ActRouteUnmatched: nil, ActRemind: nil, ActOverdue: nil, ActAcceptOverdue: nil,
 		ActDeliver: nil, ActDeliveryFailed: nil, ActRate: nil, ActCreate: nil,
 	}
 	_ = admin

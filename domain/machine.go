@@ -25,7 +25,7 @@ const (
 	ActApproveReply    Action = "approve_reply"     // the unit head approves a pending final reply
 	ActRemind          Action = "remind"            // reminder before the due time (system)
 	ActOverdue         Action = "overdue"           // the due time passed (system)
-	ActAcceptLate      Action = "accept_late"       // the sign-for deadline passed (system)
+	ActAcceptOverdue   Action = "accept_overdue"    // the sign-for deadline passed (system)
 	ActDeliver         Action = "deliver"           // a message to the citizen went out (system)
 	ActDeliveryFailed  Action = "delivery_failed"   // a message could not be delivered (system)
 	ActVisit           Action = "visit"             // an operator's return visit (回访)
@@ -67,7 +67,7 @@ func (a Action) Event() string {
 		return "reminded"
 	case ActOverdue:
 		return "overdue"
-	case ActAcceptLate:
+	case ActAcceptOverdue:
 		return "accept_overdue"
 	case ActDeliver:
 		return "delivered"
@@ -115,7 +115,7 @@ func transition(a Action) (from []Status, to Status, ok bool) {
 		return unitWork, "", true
 	case ActReply, ActApproveReply:
 		return []Status{Accepted}, Replied, true
-	case ActAcceptLate:
+	case ActAcceptOverdue:
 		return []Status{Dispatched}, "", true
 	case ActDeliver, ActDeliveryFailed, ActRetryDelivery:
 		return Statuses(), "", true
@@ -159,7 +159,7 @@ func Actions() []Action {
 	return []Action{
 		ActRoute, ActRouteUnmatched, ActDispatch, ActAccept, ActReturn, ActAcceptCo, ActReturnCo, ActRequestExt,
 		ActApproveExt, ActRejectExt, ActOpinion, ActReplyPending, ActReply, ActApproveReply,
-		ActRemind, ActOverdue, ActAcceptLate, ActDeliver, ActDeliveryFailed, ActRetryDelivery,
+		ActRemind, ActOverdue, ActAcceptOverdue, ActDeliver, ActDeliveryFailed, ActRetryDelivery,
 		ActVisit, ActRate, ActCreateRatingLnk, ActReopen, ActReopenAnswered, ActMerge,
 		ActClose, ActPublish,
 	}

@@ -36,7 +36,7 @@ func TestStateMachine(t *testing.T) {
 		ActApproveReply:    {no, no, no, no, rep, no, no},
 		ActRemind:          {no, no, no, dis, acc, no, no},
 		ActOverdue:         {no, no, no, dis, acc, no, no},
-		ActAcceptLate:      {no, no, no, dis, no, no, no},
+		ActAcceptOverdue:   {no, no, no, dis, no, no, no},
 		ActDeliver:         {rcv, ans, pen, dis, acc, rep, clo},
 		ActDeliveryFailed:  {rcv, ans, pen, dis, acc, rep, clo},
 		ActRetryDelivery:   {rcv, ans, pen, dis, acc, rep, clo},

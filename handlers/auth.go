@@ -94,7 +94,7 @@ func (a *api) verifyPlatformKey(c *fiber.Ctx) error {
 }
 
 // HeaderTrackingSecret carries a letter's tracking secret; the query form
-// ?secret= of API.md still works, but a URL ends up in browser histories
+// ?secret= of the first API version still works, but a URL ends up in browser histories
 // and proxy logs, a header does not.
 const HeaderTrackingSecret = "X-Tracking-Secret"
 

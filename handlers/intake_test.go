@@ -37,11 +37,11 @@ type item struct {
 	MergedIntoID    *int64             `json:"merged_into_id"`
 	PublishedAt     *time.Time         `json:"published_at"`
 	Assignments     []struct {
-		UnitCode   string     `json:"unit_code"`
-		Role       string     `json:"role"`
-		Status     string     `json:"status"`
-		AcceptedAt *time.Time `json:"accepted_at"`
-		AcceptLate bool       `json:"accept_late"`
+		UnitCode      string     `json:"unit_code"`
+		Role          string     `json:"role"`
+		Status        string     `json:"status"`
+		AcceptedAt    *time.Time `json:"accepted_at"`
+		AcceptOverdue bool       `json:"accept_overdue"`
 	} `json:"assignments"`
 	Events []struct {
 		Actor      string  `json:"actor"`

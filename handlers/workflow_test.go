@@ -265,7 +265,7 @@ func TestItemTurnsOverdueAndIsEscalated(t *testing.T) {
 	post(t, s, 409, head, itemPath(id, "/extensions"), map[string]any{"workdays": 3, "reason": "晚了"})
 	// a late sign-for is recorded on the assignment
 	it = getItem(t, s, op, id)
-	if !it.Assignments[0].AcceptLate {
+	if !it.Assignments[0].AcceptOverdue {
 		t.Errorf("late sign-for not recorded: %+v", it.Assignments[0])
 	}
 }

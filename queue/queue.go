@@ -215,7 +215,7 @@ func (c *Client) RouteItem(itemID int64) {
 // ScheduleDeadlines queues the item's deadline checks at their times.
 func (c *Client) ScheduleDeadlines(itemID int64, remindAt, acceptDueAt, dueAt *time.Time) {
 	for check, at := range map[core.DeadlineCheck]*time.Time{
-		core.CheckRemind: remindAt, core.CheckAcceptLate: acceptDueAt, core.CheckOverdue: dueAt,
+		core.CheckRemind: remindAt, core.CheckAcceptOverdue: acceptDueAt, core.CheckOverdue: dueAt,
 	} {
 		if at != nil {
 			t, o := DeadlineTask(itemID, check, *at)

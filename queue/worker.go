@@ -14,6 +14,7 @@ import (
 
 	"hotline/core"
 	"hotline/delivery"
+	"hotline/domain"
 	"hotline/repo"
 )
 
@@ -139,15 +140,10 @@ func (w *Worker) handleHousekeep(ctx context.Context, _ *asynq.Task) error {
 	return w.core.Housekeeping(ctx)
 }
 
-// retryDelay doubles from RetryBase up to RetryMax, with jitter.
+// retryDelay is the wait before the retry of a task that failed n times
+// before (asynq counts from 0): the backoff of deliveries, with jitter.
 func (w *Worker) retryDelay(n int, _ error, _ *asynq.Task) time.Duration {
-	d := w.cfg.RetryBase
-	for i := 0; i < n && d < w.cfg.RetryMax; i++ {
-		d *= 2
-	}
-	if d > w.cfg.RetryMax {
-		d = w.cfg.RetryMax
-	}
+	d := domain.Backoff(w.cfg.RetryBase, w.cfg.RetryMax, n+1)
 	return d + time.Duration(rand.Int64N(int64(d)/4+1))
 }
 
@@ -235,7 +231,7 @@ func (w *Worker) reconcileLoop(ctx context.Context) {
 	}
 }
 
-// Reconcile queues every item still waiting to be routed and every delivery
+// reconcile queues every item still waiting to be routed and every delivery
 // still waiting to be sent whose task may have been lost, and ticks the
 // deadline sweep. It is safe to run from several workers at once: TaskIDs
 // keep each task queued once.

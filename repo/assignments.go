@@ -8,20 +8,20 @@ import (
 
 // Assignment is a row of assignments.
 type Assignment struct {
-	ID           int64      `db:"id"`
-	ItemID       int64      `db:"item_id"`
-	UnitCode     string     `db:"unit_code"`
-	Role         string     `db:"role"`
-	Status       string     `db:"status"`
-	AssignedAt   time.Time  `db:"assigned_at"`
-	AcceptDueAt  *time.Time `db:"accept_due_at"`
-	AcceptedAt   *time.Time `db:"accepted_at"`
-	AcceptLate   bool       `db:"accept_late"`
-	ReturnedAt   *time.Time `db:"returned_at"`
-	ReturnReason string     `db:"return_reason"`
+	ID            int64      `db:"id"`
+	ItemID        int64      `db:"item_id"`
+	UnitCode      string     `db:"unit_code"`
+	Role          string     `db:"role"`
+	Status        string     `db:"status"`
+	AssignedAt    time.Time  `db:"assigned_at"`
+	AcceptDueAt   *time.Time `db:"accept_due_at"`
+	AcceptedAt    *time.Time `db:"accepted_at"`
+	AcceptOverdue bool       `db:"accept_overdue"`
+	ReturnedAt    *time.Time `db:"returned_at"`
+	ReturnReason  string     `db:"return_reason"`
 }
 
-const assignmentCols = `id, item_id, unit_code, role, status, assigned_at, accept_due_at, accepted_at, accept_late,
+const assignmentCols = `id, item_id, unit_code, role, status, assigned_at, accept_due_at, accepted_at, accept_overdue,
 	returned_at, return_reason`
 
 // InsertAssignment gives an item to a unit.
@@ -36,8 +36,8 @@ func (q *Q) InsertAssignment(ctx context.Context, a Assignment) (Assignment, err
 // SaveAssignment writes an assignment's changing fields.
 func (q *Q) SaveAssignment(ctx context.Context, a Assignment) error {
 	_, err := q.x.ExecContext(ctx, `UPDATE assignments SET status = $2, accept_due_at = $3, accepted_at = $4,
-		accept_late = $5, returned_at = $6, return_reason = $7 WHERE id = $1`,
-		a.ID, a.Status, a.AcceptDueAt, a.AcceptedAt, a.AcceptLate, a.ReturnedAt, a.ReturnReason)
+		accept_overdue = $5, returned_at = $6, return_reason = $7 WHERE id = $1`,
+		a.ID, a.Status, a.AcceptDueAt, a.AcceptedAt, a.AcceptOverdue, a.ReturnedAt, a.ReturnReason)
 	if err != nil {
 		return fmt.Errorf("save assignment %d: %w", a.ID, err)
 	}

@@ -57,54 +57,6 @@ func (q *Q) ForgetLoginAttempt(ctx context.Context, id int64) error {
 	return nil
 }
 
-// LiveSession is a session as authentication reads it.
-type LiveSession struct {
-	Session
-	LastSeen time.Time `db:"last_seen"`
-}
-
-// LiveSessionUser reads the active user of a session of one kind that has
-// neither expired nor been idle longer than idle.
-func (q *Q) LiveSessionUser(ctx context.Context, tokenHash []byte, kind SessionKind, idle time.Duration) (LiveSession, error) {
-	var s LiveSession
-	err := sqlxGet(ctx, q, "live session user", &s, `SELECT u.id, u.username, u.password_hash, u.role, u.unit_code, u.active,
-			u.created_at, u.updated_at, s.expires_at, s.last_seen
-		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.token_hash = $1 AND s.kind = $3 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active
-			AND s.last_seen > now() - make_interval(secs => $2)`, tokenHash, idle.Seconds(), string(kind))
-	return s, err
-}
-
-// TouchSession moves a session's last use to now.
-func (q *Q) TouchSession(ctx context.Context, tokenHash []byte) error {
-	if _, err := q.x.ExecContext(ctx, `UPDATE sessions SET last_seen = now() WHERE token_hash = $1`, tokenHash); err != nil {
-		return fmt.Errorf("touch session: %w", err)
-	}
-	return nil
-}
-
-// CapSessions ends the oldest live sessions of a user beyond the newest keep.
-func (q *Q) CapSessions(ctx context.Context, userID int64, keep int) error {
-	_, err := q.x.ExecContext(ctx, `UPDATE sessions SET revoked_at = now()
-		WHERE token_hash IN (SELECT token_hash FROM sessions
-			WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now()
-			ORDER BY created_at DESC, token_hash OFFSET $2)`, userID, keep)
-	if err != nil {
-		return fmt.Errorf("cap sessions: %w", err)
-	}
-	return nil
-}
-
-// RevokeOtherSessions ends every session of a user but one.
-func (q *Q) RevokeOtherSessions(ctx context.Context, userID int64, keep []byte) error {
-	_, err := q.x.ExecContext(ctx, `UPDATE sessions SET revoked_at = now()
-		WHERE user_id = $1 AND revoked_at IS NULL AND token_hash <> $2`, userID, keep)
-	if err != nil {
-		return fmt.Errorf("revoke other sessions: %w", err)
-	}
-	return nil
-}
-
 // SetPasswordHash replaces a user's password hash.
 func (q *Q) SetPasswordHash(ctx context.Context, userID int64, hash string) error {
 	res, err := q.x.ExecContext(ctx, `UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, userID, hash)

@@ -209,10 +209,3 @@ func unavailableCode(code string) bool {
 	}
 	return false
 }
-
-func notFound(err error) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return ErrNotFound
-	}
-	return err
-}

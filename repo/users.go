@@ -2,7 +2,6 @@ package repo
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/lib/pq"
@@ -89,49 +88,4 @@ func (q *Q) RoleUserIDs(ctx context.Context, roles ...string) ([]int64, error) {
 	var out []int64
 	err := sqlxSelect(ctx, q, "read role user ids", &out, `SELECT id FROM users WHERE role = ANY($1) AND active ORDER BY id`, pq.Array(roles))
 	return out, err
-}
-
-// Session is a login.
-type Session struct {
-	User
-	ExpiresAt time.Time `db:"expires_at"`
-}
-
-// CreateSession stores a session under the hash of its token.
-func (q *Q) CreateSession(ctx context.Context, tokenHash []byte, userID int64, expires time.Time) error {
-	_, err := q.x.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)`,
-		tokenHash, userID, expires)
-	if err != nil {
-		return fmt.Errorf("create session: %w", err)
-	}
-	return nil
-}
-
-// RevokeSession ends a session at once.
-func (q *Q) RevokeSession(ctx context.Context, tokenHash []byte) error {
-	_, err := q.x.ExecContext(ctx, `UPDATE sessions SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL`, tokenHash)
-	if err != nil {
-		return fmt.Errorf("revoke session: %w", err)
-	}
-	return nil
-}
-
-// RevokeUserSessions ends every session of a user (deactivated, password changed).
-func (q *Q) RevokeUserSessions(ctx context.Context, userID int64) error {
-	_, err := q.x.ExecContext(ctx, `UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, userID)
-	if err != nil {
-		return fmt.Errorf("revoke sessions: %w", err)
-	}
-	return nil
-}
-
-// PurgeAuth deletes expired sessions and old login failures.
-func (q *Q) PurgeAuth(ctx context.Context, before time.Time) error {
-	if _, err := q.x.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < $1 OR revoked_at < $1`, before); err != nil {
-		return fmt.Errorf("purge sessions: %w", err)
-	}
-	if _, err := q.x.ExecContext(ctx, `DELETE FROM login_failures WHERE failed_at < $1`, before); err != nil {
-		return fmt.Errorf("purge login failures: %w", err)
-	}
-	return nil
 }
