@@ -64,7 +64,7 @@ func (s *testStore) categories(t *testing.T, codes ...string) {
 }
 
 // item stores a received call (received now), applies change to it, saves it
-// and returns it as stored. change may set any field InsertItem or SaveItem
+// and returns it as stored. change may set any field InsertItemWithEvent or SaveItem
 // writes.
 func (s *testStore) item(t *testing.T, change func(*repo.Item)) repo.Item {
 	t.Helper()
@@ -74,7 +74,7 @@ func (s *testStore) item(t *testing.T, change func(*repo.Item)) repo.Item {
 	if change != nil {
 		change(&it)
 	}
-	stored, err := s.Q().InsertItem(s.ctx, it)
+	stored, err := s.Q().InsertItemWithEvent(s.ctx, it, repo.Event{At: it.ReceivedAt, Actor: "system", Action: "created"})
 	if err != nil {
 		t.Fatalf("insert item: %v", err)
 	}
