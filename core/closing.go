@@ -69,7 +69,7 @@ func (c *Core) Reopen(ctx context.Context, v domain.Viewer, id int64, in ReasonI
 		return ItemView{}, err
 	}
 	c.tasks.ScheduleDeadlines(it.ID, it.RemindAt, nil, it.DueAt)
-	return c.itemView(v, it), nil
+	return c.answer(ctx, v, it, domain.ActReopen)
 }
 
 // Close closes an answered item by hand.
@@ -87,5 +87,5 @@ func (c *Core) Close(ctx context.Context, v domain.Viewer, id int64, in Decision
 		return ItemView{}, err
 	}
 	c.tasks.DropDeadlines(it.ID)
-	return c.itemView(v, it), nil
+	return c.answer(ctx, v, it, domain.ActClose)
 }

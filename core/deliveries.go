@@ -292,5 +292,8 @@ func (c *Core) RetryDelivery(ctx context.Context, v domain.Viewer, id, deliveryI
 		return DeliveryView{}, err
 	}
 	c.tasks.Deliver(d.ID, d.ManualRetries, d.Attempts, d.NextAttemptAt)
+	if err := c.revealedDelivery(ctx, v, it, d, "answer to "+string(domain.ActRetryDelivery)); err != nil {
+		return DeliveryView{}, err
+	}
 	return c.deliveryView(v, it, d), nil
 }

@@ -55,7 +55,7 @@ func (c *Core) Dispatch(ctx context.Context, v domain.Viewer, id int64, in Dispa
 		return ItemView{}, err
 	}
 	c.tasks.ScheduleDeadlines(it.ID, it.RemindAt, it.AcceptDueAt, it.DueAt)
-	return c.itemView(v, it), nil
+	return c.answer(ctx, v, it, domain.ActDispatch)
 }
 
 // assign gives a locked item to a primary unit and co-handling units, sets its

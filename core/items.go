@@ -155,32 +155,10 @@ func (c *Core) GetItem(ctx context.Context, v domain.Viewer, id int64) (ItemDeta
 	if err != nil {
 		return ItemDetail{}, err
 	}
-	if err := c.auditPhones(ctx, v, []repo.Item{it}); err != nil {
+	if err := c.revealed(ctx, v, "shown in the item", it); err != nil {
 		return ItemDetail{}, err
 	}
 	return d, nil
-}
-
-// auditPhones records that the viewer was shown the full phone numbers of
-// these items, when the role sees them unmasked.
-func (c *Core) auditPhones(ctx context.Context, v domain.Viewer, items []repo.Item) error {
-	if !v.SeesFullPhone() {
-		return nil
-	}
-	var ids []int64
-	for _, it := range items {
-		if it.CitizenPhone != "" {
-			ids = append(ids, it.ID)
-		}
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	detail := "shown in a list"
-	if len(items) == 1 {
-		detail = "shown in the item"
-	}
-	return c.store.Q().Audit(ctx, v.ID, v.Username, "phone_viewed", ids, detail)
 }
 
 func (c *Core) itemDetail(ctx context.Context, q *repo.Q, v domain.Viewer, it repo.Item) (ItemDetail, error) {
@@ -248,7 +226,7 @@ func (c *Core) ListItems(ctx context.Context, v domain.Viewer, f ItemQuery, page
 	if err != nil {
 		return nil, nil, fmt.Errorf("list items: %w", err)
 	}
-	if err := c.auditPhones(ctx, v, rows[:min(len(rows), page.Limit)]); err != nil {
+	if err := c.revealed(ctx, v, "shown in a list", rows[:min(len(rows), page.Limit)]...); err != nil {
 		return nil, nil, err
 	}
 	out := make([]ItemView, 0, len(rows))
@@ -268,9 +246,11 @@ func (c *Core) fillWork(ctx context.Context, q *repo.Q, v domain.Viewer, it repo
 	if err != nil {
 		return err
 	}
-	d.Replies = make([]ReplyView, len(replies))
-	for i, r := range replies {
-		d.Replies[i] = c.replyView(r)
+	d.Replies = make([]ReplyView, 0, len(replies))
+	for _, r := range replies {
+		if v.MaySeeReply(r.UnitCode, r.Status) {
+			d.Replies = append(d.Replies, c.replyView(r))
+		}
 	}
 	exts, err := q.ItemExtensions(ctx, it.ID)
 	if err != nil {

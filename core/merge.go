@@ -96,7 +96,7 @@ func (c *Core) Merge(ctx context.Context, v domain.Viewer, id int64, in MergeInp
 	}
 	c.tasks.DropDeadlines(id)
 	c.kickDeliveries(ctx, id)
-	return c.itemView(v, out), nil
+	return c.answer(ctx, v, out, domain.ActMerge)
 }
 
 func (c *Core) mergeNotFound(err error, which, id int64) error {
@@ -134,5 +134,5 @@ func (c *Core) Similar(ctx context.Context, v domain.Viewer, id int64) ([]Simila
 		out = append(out, SimilarItem{ItemView: c.itemView(v, r.Item), Reason: r.Reason, Similarity: r.Similarity})
 		shown = append(shown, r.Item)
 	}
-	return out, c.auditPhones(ctx, v, shown)
+	return out, c.revealed(ctx, v, "similar items", shown...)
 }

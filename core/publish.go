@@ -66,7 +66,7 @@ func (c *Core) Publish(ctx context.Context, v domain.Viewer, id int64) (ItemView
 	if err != nil {
 		return ItemView{}, err
 	}
-	return c.itemView(v, it), nil
+	return c.answer(ctx, v, it, domain.ActPublish)
 }
 
 // PublicLetter is a published letter, with personal data removed.
