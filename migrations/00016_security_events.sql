@@ -19,6 +19,18 @@ CREATE UNIQUE INDEX audit_log_sample_key_idx ON audit_log (sample_key) WHERE sam
 CREATE INDEX audit_log_kind_idx ON audit_log (kind, id);
 CREATE INDEX audit_log_username_idx ON audit_log (username, id);
 
+-- Rating tokens are no longer stored in clear: a delivery asks for a link
+-- (extra.rating_link) and the sender mints it. Messages already sent lose
+-- the token they carried; one still to send asks for a new link.
+UPDATE deliveries SET extra = extra - 'rating_token' - 'rating_url',
+    body = regexp_replace(body, '/rate/[A-Za-z0-9_-]+', '/rate/-', 'g')
+    WHERE status = 'sent' AND extra ? 'rating_token';
+UPDATE deliveries SET extra = (extra - 'rating_token' - 'rating_url') || '{"rating_link": "1"}',
+    body = regexp_replace(body, '\s*请对办理结果评价:\S*/rate/[A-Za-z0-9_-]+\s*$', '')
+    WHERE status <> 'sent' AND extra ? 'rating_token';
+DELETE FROM idempotency_keys WHERE position('/rate/'::bytea IN response_body) > 0
+    AND position('"expires_at"'::bytea IN response_body) > 0;
+
 -- +goose Down
 DROP INDEX audit_log_username_idx;
 DROP INDEX audit_log_kind_idx;
