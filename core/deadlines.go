@@ -54,7 +54,7 @@ func (c *Core) RunDeadlineCheck(ctx context.Context, id int64, check DeadlineChe
 			}
 			changed = true
 			return c.notifyUnit(ctx, q, strOr(it.PrimaryUnitCode), false, it.ID, "reminded",
-				fmt.Sprintf("催办:%s %s,%s", it.TrackingCode, it.Title, left))
+				fmt.Sprintf("催办:%s %s,%s", it.TrackingCode, unitText(it, it.Title), left))
 		case CheckOverdue:
 			if !working || it.Overdue || it.DueAt == nil || now.Before(*it.DueAt) {
 				return nil
@@ -67,7 +67,7 @@ func (c *Core) RunDeadlineCheck(ctx context.Context, id int64, check DeadlineChe
 				return err
 			}
 			changed = true
-			msg := fmt.Sprintf("督办:%s %s 已超期(时限 %s,承办单位 %s)", it.TrackingCode, it.Title,
+			msg := fmt.Sprintf("督办:%s %s 已超期(时限 %s,承办单位 %s)", it.TrackingCode, unitText(it, it.Title),
 				it.DueAt.In(c.set.Location).Format("01-02 15:04"), strOr(it.PrimaryUnitCode))
 			if err := c.notifyUnit(ctx, q, strOr(it.PrimaryUnitCode), true, it.ID, "overdue", msg); err != nil {
 				return err

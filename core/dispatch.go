@@ -101,7 +101,7 @@ func (c *Core) assign(ctx context.Context, q *repo.Q, it *repo.Item, primary str
 	if err := q.SaveItem(ctx, *it); err != nil {
 		return err
 	}
-	msg := fmt.Sprintf("新交办件 %s:%s(%s前签收,%s前办结)", it.TrackingCode, it.Title,
+	msg := fmt.Sprintf("新交办件 %s:%s(%s前签收,%s前办结)", it.TrackingCode, unitText(*it, it.Title),
 		d.AcceptDue.In(c.set.Location).Format("01-02 15:04"), d.Due.In(c.set.Location).Format("01-02 15:04"))
 	for _, unit := range append([]string{primary}, co...) {
 		if err := c.notifyUnit(ctx, q, unit, false, it.ID, "assigned", msg); err != nil {

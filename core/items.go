@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"hotline/domain"
+	"hotline/privacy"
 	"hotline/repo"
 )
 
@@ -62,9 +63,13 @@ func (c *Core) itemView(v domain.Viewer, it repo.Item) ItemView {
 	if citizen.Name == "" && it.AuthorID != "" {
 		citizen.Name = it.AuthorID
 	}
+	title, content := it.Title, it.Content
+	if !v.SeesFullPhone() {
+		title, content = unitText(it, title), unitText(it, content)
+	}
 	out := ItemView{
 		ID: it.ID, TrackingCode: it.TrackingCode, Channel: it.Channel, Kind: it.Kind, CategoryCode: it.CategoryCode,
-		Title: it.Title, Content: it.Content, Status: it.Status, Urgent: it.Urgent, Confidential: it.Confidential,
+		Title: title, Content: content, Status: it.Status, Urgent: it.Urgent, Confidential: it.Confidential,
 		Citizen: domain.CitizenFor(v, it.Confidential, citizen), Region: it.Region,
 		ReceivedAt: it.ReceivedAt.In(c.set.Location), DueAt: c.tm(it.DueAt), Overdue: it.Overdue,
 		PrimaryUnitCode: it.PrimaryUnitCode, CoUnitCodes: nonNil(it.CoUnitCodes), RepliedAt: c.tm(it.RepliedAt),
@@ -78,6 +83,23 @@ func (c *Core) itemView(v domain.Viewer, it repo.Item) ItemView {
 		out.ExternalID = it.SourceRef
 	}
 	return out
+}
+
+// unitText is an item's free text (title, content) as unit roles read it,
+// in views and in the notices sent to them: phone, ID and card numbers
+// replaced always, and on a confidential item all of the citizen's personal
+// data (their name, numbers, e-mail, addresses, plates: privacy.Scrub).
+func unitText(it repo.Item, s string) string {
+	if !it.Confidential {
+		return privacy.ScrubNumbers(s)
+	}
+	var names []string
+	for _, n := range []string{it.CitizenName, it.AuthorID} {
+		if n != "" {
+			names = append(names, n)
+		}
+	}
+	return privacy.Scrub(s, names...)
 }
 
 // AssignmentView is one unit's part of an item.
