@@ -99,3 +99,26 @@ func TestPublishFromTheItemPage(t *testing.T) {
 		t.Errorf("公开发布 offered after publishing")
 	}
 }
+
+// Console sign-ins, failures and sign-outs reach the audit log like the
+// API's.
+func TestConsoleSignInsAreAudited(t *testing.T) {
+	w := newWorld(t)
+	a := w.accounts[domain.RoleManager]
+	webtest.NewClient(t, w.s).LoginForm(a.Username, "wrong password 1")
+	c := webtest.SignIn(t, w.s, a)
+	c.Post("/console/logout", nil)
+	for _, action := range []string{"login_failed", "login", "logout"} {
+		var list struct {
+			Items []struct {
+				Target   string `json:"target"`
+				ClientIP string `json:"client_ip"`
+			} `json:"items"`
+		}
+		w.s.Expect(t, 200, testenv.Req{Method: "GET", Path: "/api/v1/audit-log?kind=auth&action=" + action + "&actor=" + a.Username,
+			Token: w.s.Admin(t)}).Decode(t, &list)
+		if len(list.Items) != 1 || list.Items[0].Target != "console" || list.Items[0].ClientIP == "" {
+			t.Errorf("%s: %+v", action, list.Items)
+		}
+	}
+}
