@@ -51,7 +51,7 @@ func (c *Core) Accept(ctx context.Context, v domain.Viewer, id int64) (ItemView,
 	if err != nil {
 		return ItemView{}, err
 	}
-	return c.itemView(v, it), nil
+	return c.answer(ctx, v, it, domain.ActAccept)
 }
 
 // activeAssignment finds a unit's live assignment on an item.
@@ -142,5 +142,5 @@ func (c *Core) Return(ctx context.Context, v domain.Viewer, id int64, in ReturnI
 	if it.PrimaryUnitCode == nil { // back to dispatch: the unit's deadlines went with it
 		c.tasks.DropDeadlines(it.ID)
 	}
-	return c.itemView(v, it), nil
+	return c.answer(ctx, v, it, domain.ActReturn)
 }

@@ -54,28 +54,10 @@ func (c *Core) CallerHistory(ctx context.Context, v domain.Viewer, phone string)
 	for _, it := range rows {
 		h.Items = append(h.Items, c.itemView(v, it))
 	}
-	if err := c.auditReveal(ctx, v, rows, "caller history"); err != nil {
+	if err := c.revealed(ctx, v, "caller history", rows...); err != nil {
 		return CallerHistory{}, err
 	}
 	return h, nil
-}
-
-// auditReveal records that the viewer was shown the full phone numbers of
-// these items, when the role sees them unmasked.
-func (c *Core) auditReveal(ctx context.Context, v domain.Viewer, items []repo.Item, detail string) error {
-	if !v.SeesFullPhone() {
-		return nil
-	}
-	var ids []int64
-	for _, it := range items {
-		if it.CitizenPhone != "" {
-			ids = append(ids, it.ID)
-		}
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	return c.store.Q().Audit(ctx, v.ID, v.Username, "phone_viewed", ids, detail)
 }
 
 // SimilarToCall lists items a call being logged may duplicate, before it is
@@ -106,5 +88,5 @@ func (c *Core) SimilarToCall(ctx context.Context, v domain.Viewer, in CallInput)
 		out = append(out, SimilarItem{ItemView: c.itemView(v, r.Item), Reason: r.Reason, Similarity: r.Similarity})
 		shown = append(shown, r.Item)
 	}
-	return out, c.auditReveal(ctx, v, shown, "similar items of a call")
+	return out, c.revealed(ctx, v, "similar items of a call", shown...)
 }

@@ -62,14 +62,14 @@ func (c *Core) Reopen(ctx context.Context, v domain.Viewer, id int64, in ReasonI
 			return err
 		}
 		return c.notifyUnit(ctx, q, as.UnitCode, false, it.ID, "reopened",
-			fmt.Sprintf("重办:%s %s,办理时限 %s。原因:%s", it.TrackingCode, it.Title,
+			fmt.Sprintf("重办:%s %s,办理时限 %s。原因:%s", it.TrackingCode, unitText(*it, it.Title),
 				d.Due.In(c.set.Location).Format("2006-01-02 15:04"), reason))
 	})
 	if err != nil {
 		return ItemView{}, err
 	}
 	c.tasks.ScheduleDeadlines(it.ID, it.RemindAt, nil, it.DueAt)
-	return c.itemView(v, it), nil
+	return c.answer(ctx, v, it, domain.ActReopen)
 }
 
 // Close closes an answered item by hand.
@@ -87,5 +87,5 @@ func (c *Core) Close(ctx context.Context, v domain.Viewer, id int64, in Decision
 		return ItemView{}, err
 	}
 	c.tasks.DropDeadlines(it.ID)
-	return c.itemView(v, it), nil
+	return c.answer(ctx, v, it, domain.ActClose)
 }

@@ -84,7 +84,7 @@ func (c *Core) remind(ctx context.Context, q *repo.Q, it repo.Item, now time.Tim
 		return false, err
 	}
 	return true, c.notifyUnit(ctx, q, strOr(it.PrimaryUnitCode), false, it.ID, "reminded",
-		fmt.Sprintf("催办:%s %s,%s", it.TrackingCode, it.Title, left))
+		fmt.Sprintf("催办:%s %s,%s", it.TrackingCode, unitText(it, it.Title), left))
 }
 
 // markOverdue turns an item overdue at its due time and escalates it (督办)
@@ -100,7 +100,7 @@ func (c *Core) markOverdue(ctx context.Context, q *repo.Q, it repo.Item, now tim
 	if err := q.SaveItem(ctx, it); err != nil {
 		return false, err
 	}
-	msg := fmt.Sprintf("督办:%s %s 已超期(时限 %s,承办单位 %s)", it.TrackingCode, it.Title,
+	msg := fmt.Sprintf("督办:%s %s 已超期(时限 %s,承办单位 %s)", it.TrackingCode, unitText(it, it.Title),
 		it.DueAt.In(c.set.Location).Format("01-02 15:04"), strOr(it.PrimaryUnitCode))
 	if err := c.notifyUnit(ctx, q, strOr(it.PrimaryUnitCode), true, it.ID, "overdue", msg); err != nil {
 		return true, err

@@ -62,19 +62,10 @@ func (c *Core) queueAnswer(ctx context.Context, q *repo.Q, target, source repo.I
 	if replyID != 0 {
 		d.ReplyID = &replyID
 	}
-	ratingURL := ""
-	link := func() error {
-		if target.MergedIntoID != nil {
-			return nil // a merged item is rated through the one it was merged into
+	link := func() {
+		if target.MergedIntoID == nil { // a merged item is rated through the one it was merged into
+			d.Extra[ratingLinkMark] = "1"
 		}
-		token, err := c.newRatingLink(ctx, q, target.ID, now)
-		if err != nil {
-			return err
-		}
-		ratingURL = c.ratingURL(token)
-		d.Extra["rating_url"] = ratingURL
-		d.Extra["rating_token"] = token
-		return nil
 	}
 	ref := ""
 	if source.ID != target.ID {
@@ -85,27 +76,17 @@ func (c *Core) queueAnswer(ctx context.Context, q *repo.Q, target, source repo.I
 		if target.CitizenPhone == "" {
 			return nil
 		}
-		if err := link(); err != nil {
-			return err
-		}
+		link()
 		d.Recipient = target.CitizenPhone
 		d.Body = fmt.Sprintf("【12328】您反映的诉求(编号%s)已办结%s。答复:%s", target.TrackingCode, ref, body)
-		if ratingURL != "" {
-			d.Body += " 请对办理结果评价:" + ratingURL
-		}
 	case domain.Mailbox:
 		if target.CitizenEmail == "" {
 			return nil // the answer is read through tracking
 		}
-		if err := link(); err != nil {
-			return err
-		}
+		link()
 		d.Recipient = target.CitizenEmail
 		d.Subject = fmt.Sprintf("您的来信(编号%s)已答复", target.TrackingCode)
 		d.Body = fmt.Sprintf("您好:\n\n您的来信《%s》(编号%s)已办理完毕%s,答复如下:\n\n%s\n", target.Title, target.TrackingCode, ref, body)
-		if ratingURL != "" {
-			d.Body += "\n请对办理结果评价:" + ratingURL + "\n"
-		}
 	case domain.Microblog:
 		d.Recipient = target.AuthorID
 		d.Extra["post_id"] = strOr(target.SourceRef)
@@ -121,6 +102,41 @@ func (c *Core) queueAnswer(ctx context.Context, q *repo.Q, target, source repo.I
 	}
 	_, err := q.InsertDelivery(ctx, d)
 	return err
+}
+
+// ratingLinkMark in a delivery's extra asks the sender to mint a rating link
+// and append it to the message: the link's token then exists only in the
+// message sent and, hashed, in rating_links; no row holds it in clear.
+const ratingLinkMark = "rating_link"
+
+// message is what the sender sends for a delivery: the stored message, and
+// where it asks for one, a rating link minted for this attempt (each attempt
+// mints its own; a link is one-time, and an unsent one expires unused).
+func (c *Core) message(ctx context.Context, d repo.Delivery, it repo.Item) (delivery.Message, error) {
+	extra := make(map[string]string, len(d.Extra)+2)
+	for k, v := range d.Extra {
+		if k != ratingLinkMark {
+			extra[k] = v
+		}
+	}
+	msg := deliveryMessage(it, d)
+	msg.Extra = extra
+	if d.Extra[ratingLinkMark] == "" {
+		return msg, nil
+	}
+	token, err := c.newRatingLink(ctx, c.store.Q(), d.ItemID, c.now())
+	if err != nil {
+		return delivery.Message{}, fmt.Errorf("mint rating link: %w", err)
+	}
+	url := c.ratingURL(token)
+	extra["rating_url"], extra["rating_token"] = url, token
+	switch domain.Channel(d.Channel) {
+	case domain.Mailbox:
+		msg.Body += "\n请对办理结果评价:" + url + "\n"
+	default:
+		msg.Body += " 请对办理结果评价:" + url
+	}
+	return msg, nil
 }
 
 // kickDeliveries asks the queue to send the pending deliveries of an item
@@ -171,7 +187,10 @@ func (c *Core) SendDelivery(ctx context.Context, id int64, sender delivery.Sende
 	if err != nil {
 		return fmt.Errorf("read item of delivery %d: %w", id, err)
 	}
-	msg := deliveryMessage(it, d)
+	msg, err := c.message(ctx, d, it)
+	if err != nil {
+		return fmt.Errorf("compose delivery %d: %w", id, err)
+	}
 	adapter, sendErr := c.send(ctx, sender, msg)
 	// attempts allowed in this round: the first and DeliveryMaxRetry more,
 	// and as many again after each manual retry
@@ -315,5 +334,8 @@ func (c *Core) RetryDelivery(ctx context.Context, v domain.Viewer, id, deliveryI
 		return DeliveryView{}, err
 	}
 	c.tasks.Deliver(d.ID, d.ManualRetries, d.Attempts, d.NextAttemptAt)
+	if err := c.revealedDelivery(ctx, v, it, d, "answer to "+string(domain.ActRetryDelivery)); err != nil {
+		return DeliveryView{}, err
+	}
 	return c.deliveryView(v, it, d), nil
 }

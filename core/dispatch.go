@@ -55,7 +55,7 @@ func (c *Core) Dispatch(ctx context.Context, v domain.Viewer, id int64, in Dispa
 		return ItemView{}, err
 	}
 	c.tasks.ScheduleDeadlines(it.ID, it.RemindAt, it.AcceptDueAt, it.DueAt)
-	return c.itemView(v, it), nil
+	return c.answer(ctx, v, it, domain.ActDispatch)
 }
 
 // assign gives a locked item to a primary unit and co-handling units, sets its
@@ -101,7 +101,7 @@ func (c *Core) assign(ctx context.Context, q *repo.Q, it *repo.Item, primary str
 	if err := q.SaveItem(ctx, *it); err != nil {
 		return err
 	}
-	msg := fmt.Sprintf("新交办件 %s:%s(%s前签收,%s前办结)", it.TrackingCode, it.Title,
+	msg := fmt.Sprintf("新交办件 %s:%s(%s前签收,%s前办结)", it.TrackingCode, unitText(*it, it.Title),
 		d.AcceptDue.In(c.set.Location).Format("01-02 15:04"), d.Due.In(c.set.Location).Format("01-02 15:04"))
 	for _, unit := range append([]string{primary}, co...) {
 		if err := c.notifyUnit(ctx, q, unit, false, it.ID, "assigned", msg); err != nil {

@@ -147,5 +147,5 @@ func (c *Core) DecideExtension(ctx context.Context, v domain.Viewer, id, extID i
 	if approve {
 		c.tasks.ScheduleDeadlines(it.ID, it.RemindAt, nil, it.DueAt)
 	}
-	return c.itemView(v, it), nil
+	return c.answer(ctx, v, it, a)
 }

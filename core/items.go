@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"hotline/domain"
+	"hotline/privacy"
 	"hotline/repo"
 )
 
@@ -63,9 +64,13 @@ func (c *Core) itemView(v domain.Viewer, it repo.Item) ItemView {
 	if citizen.Name == "" && it.AuthorID != "" {
 		citizen.Name = it.AuthorID
 	}
+	title, content := it.Title, it.Content
+	if !v.SeesFullPhone() {
+		title, content = unitText(it, title), unitText(it, content)
+	}
 	out := ItemView{
 		ID: it.ID, TrackingCode: it.TrackingCode, Channel: it.Channel, Kind: it.Kind, CategoryCode: it.CategoryCode,
-		Title: it.Title, Content: it.Content, Status: it.Status, Urgent: it.Urgent, Confidential: it.Confidential,
+		Title: title, Content: content, Status: it.Status, Urgent: it.Urgent, Confidential: it.Confidential,
 		Citizen: domain.CitizenFor(v, it.Confidential, citizen), Region: it.Region,
 		ReceivedAt: it.ReceivedAt.In(c.set.Location), DueAt: c.tm(it.DueAt), Overdue: it.Overdue,
 		PrimaryUnitCode: it.PrimaryUnitCode, CoUnitCodes: nonNil(it.CoUnitCodes), RepliedAt: c.tm(it.RepliedAt),
@@ -79,6 +84,23 @@ func (c *Core) itemView(v domain.Viewer, it repo.Item) ItemView {
 		out.ExternalID = it.SourceRef
 	}
 	return out
+}
+
+// unitText is an item's free text (title, content) as unit roles read it,
+// in views and in the notices sent to them: phone, ID and card numbers
+// replaced always, and on a confidential item all of the citizen's personal
+// data (their name, numbers, e-mail, addresses, plates: privacy.Scrub).
+func unitText(it repo.Item, s string) string {
+	if !it.Confidential {
+		return privacy.ScrubNumbers(s)
+	}
+	var names []string
+	for _, n := range []string{it.CitizenName, it.AuthorID} {
+		if n != "" {
+			names = append(names, n)
+		}
+	}
+	return privacy.Scrub(s, names...)
 }
 
 // AssignmentView is one unit's part of an item.
@@ -156,32 +178,10 @@ func (c *Core) GetItem(ctx context.Context, v domain.Viewer, id int64) (ItemDeta
 	if err != nil {
 		return ItemDetail{}, err
 	}
-	if err := c.auditPhones(ctx, v, []repo.Item{it}); err != nil {
+	if err := c.revealed(ctx, v, "shown in the item", it); err != nil {
 		return ItemDetail{}, err
 	}
 	return d, nil
-}
-
-// auditPhones records that the viewer was shown the full phone numbers of
-// these items, when the role sees them unmasked.
-func (c *Core) auditPhones(ctx context.Context, v domain.Viewer, items []repo.Item) error {
-	if !v.SeesFullPhone() {
-		return nil
-	}
-	var ids []int64
-	for _, it := range items {
-		if it.CitizenPhone != "" {
-			ids = append(ids, it.ID)
-		}
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	detail := "shown in a list"
-	if len(items) == 1 {
-		detail = "shown in the item"
-	}
-	return c.store.Q().Audit(ctx, v.ID, v.Username, "phone_viewed", ids, detail)
 }
 
 func (c *Core) itemDetail(ctx context.Context, q *repo.Q, v domain.Viewer, it repo.Item) (ItemDetail, error) {
@@ -293,7 +293,7 @@ func (c *Core) ListItems(ctx context.Context, v domain.Viewer, f ItemQuery, page
 	if err != nil {
 		return nil, nil, fmt.Errorf("list items: %w", err)
 	}
-	if err := c.auditPhones(ctx, v, rows[:min(len(rows), page.Limit)]); err != nil {
+	if err := c.revealed(ctx, v, "shown in a list", rows[:min(len(rows), page.Limit)]...); err != nil {
 		return nil, nil, err
 	}
 	out := make([]ItemView, 0, len(rows))
@@ -313,9 +313,11 @@ func (c *Core) fillWork(ctx context.Context, q *repo.Q, v domain.Viewer, it repo
 	if err != nil {
 		return err
 	}
-	d.Replies = make([]ReplyView, len(replies))
-	for i, r := range replies {
-		d.Replies[i] = c.replyView(r)
+	d.Replies = make([]ReplyView, 0, len(replies))
+	for _, r := range replies {
+		if v.MaySeeReply(r.UnitCode, r.Status) {
+			d.Replies = append(d.Replies, c.replyView(r))
+		}
 	}
 	exts, err := q.ItemExtensions(ctx, it.ID)
 	if err != nil {

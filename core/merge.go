@@ -48,7 +48,7 @@ func (c *Core) Merge(ctx context.Context, v domain.Viewer, id int64, in MergeInp
 	}
 	c.tasks.DropDeadlines(id)
 	c.kickDeliveries(ctx, id)
-	return c.itemView(v, out), nil
+	return c.answer(ctx, v, out, domain.ActMerge)
 }
 
 // checkMerge refuses a merge the input or the viewer's role rules out.
@@ -160,5 +160,5 @@ func (c *Core) Similar(ctx context.Context, v domain.Viewer, id int64) ([]Simila
 		out = append(out, SimilarItem{ItemView: c.itemView(v, r.Item), Reason: r.Reason, Similarity: r.Similarity})
 		shown = append(shown, r.Item)
 	}
-	return out, c.auditPhones(ctx, v, shown)
+	return out, c.revealed(ctx, v, "similar items", shown...)
 }

@@ -72,19 +72,3 @@ func (c *Core) AnonymiseClosed(ctx context.Context, before time.Time) (int64, er
 		}
 	}
 }
-
-// AuditLog lists who was shown personal data, newest first.
-func (c *Core) AuditLog(ctx context.Context, itemID int64, page Page) ([]repo.AuditEntry, *string, error) {
-	rows, err := c.store.Q().ListAudit(ctx, itemID, page.After, page.Limit+1)
-	if err != nil {
-		return nil, nil, err
-	}
-	for i := range rows {
-		rows[i].At = rows[i].At.In(c.set.Location)
-	}
-	next := page.next(len(rows), func() int64 { return rows[page.Limit-1].ID })
-	if len(rows) > page.Limit {
-		rows = rows[:page.Limit]
-	}
-	return rows, next, nil
-}

@@ -12,50 +12,95 @@ import (
 	"hotline/repo"
 )
 
-// Publish shows a consenting writer's letter and its public answer in the
-// public list (公开选登).
-func (c *Core) Publish(ctx context.Context, v domain.Viewer, id int64) (ItemView, error) {
-	it, err := c.act(ctx, v, id, fixed(domain.ActPublish), nil, func(q *repo.Q, it *repo.Item, now time.Time) error {
-		var ve domain.ValidationError
-		if it.Channel != string(domain.Mailbox) {
-			ve.Add("channel", "only letters to the mailbox are published")
+// PublishPreview is exactly the text that publishing a letter makes public:
+// its title, content and public answers with personal data scrubbed
+// (privacy.Scrub). Publish stores this text and nothing else.
+type PublishPreview struct {
+	Title   string   `json:"title"`
+	Content string   `json:"content"`
+	Replies []string `json:"replies"`
+}
+
+// publication checks that a letter may be published and returns what would
+// be public, with the replies it comes from.
+func publication(ctx context.Context, q *repo.Q, it repo.Item) (PublishPreview, []repo.Reply, error) {
+	var ve domain.ValidationError
+	if it.Channel != string(domain.Mailbox) {
+		ve.Add("channel", "only letters to the mailbox are published")
+	}
+	if !it.PublishConsent {
+		ve.Add("publish_consent", "the writer did not consent to publication")
+	}
+	if it.MergedIntoID != nil {
+		ve.Add("merged_into_id", "a merged letter is not published")
+	}
+	if it.PublishedAt != nil {
+		return PublishPreview{}, nil, fmt.Errorf("%w: published already", domain.ErrConflict)
+	}
+	replies, err := q.ItemReplies(ctx, it.ID)
+	if err != nil {
+		return PublishPreview{}, nil, err
+	}
+	var published []repo.Reply
+	for _, r := range replies {
+		if r.Counted() && r.Public {
+			published = append(published, r)
 		}
-		if !it.PublishConsent {
-			ve.Add("publish_consent", "the writer did not consent to publication")
-		}
-		if it.MergedIntoID != nil {
-			ve.Add("merged_into_id", "a merged letter is not published")
-		}
-		if it.PublishedAt != nil {
-			return fmt.Errorf("%w: published already", domain.ErrConflict)
-		}
-		replies, err := q.ItemReplies(ctx, it.ID)
+	}
+	if len(published) == 0 {
+		ve.Add("replies", "the letter has no answer marked public")
+	}
+	if err := ve.Err(); err != nil {
+		return PublishPreview{}, nil, err
+	}
+	var names []string
+	if it.CitizenName != "" {
+		names = append(names, it.CitizenName)
+	}
+	out := PublishPreview{Title: privacy.Scrub(it.Title, names...), Content: privacy.Scrub(it.Content, names...),
+		Replies: make([]string, len(published))}
+	for i, r := range published {
+		out.Replies[i] = privacy.Scrub(r.Body, names...)
+	}
+	return out, published, nil
+}
+
+// PreviewPublish shows the manager exactly what Publish would make public,
+// changing nothing.
+func (c *Core) PreviewPublish(ctx context.Context, v domain.Viewer, id int64) (PublishPreview, error) {
+	if err := mayDo(v, domain.ActPublish, fmt.Sprintf("preview publication of item %d", id)); err != nil {
+		return PublishPreview{}, err
+	}
+	var out PublishPreview
+	err := c.store.ReadTx(ctx, func(q *repo.Q) error {
+		it, err := c.visibleItem(ctx, q, v, id, false)
 		if err != nil {
 			return err
 		}
-		var published []repo.Reply
-		for _, r := range replies {
-			if r.Counted() && r.Public {
-				published = append(published, r)
-			}
-		}
-		if len(published) == 0 {
-			ve.Add("replies", "the letter has no answer marked public")
-		}
-		if err := ve.Err(); err != nil {
+		if _, err := domain.Next(domain.Status(it.Status), domain.ActPublish); err != nil {
 			return err
 		}
+		out, _, err = publication(ctx, q, it)
+		return err
+	})
+	return out, err
+}
+
+// Publish shows a consenting writer's letter and its public answer in the
+// public list (公开选登): exactly the text PreviewPublish shows.
+func (c *Core) Publish(ctx context.Context, v domain.Viewer, id int64) (ItemView, error) {
+	it, err := c.act(ctx, v, id, fixed(domain.ActPublish), nil, func(q *repo.Q, it *repo.Item, now time.Time) error {
 		// scrub once, now, and keep the result: the public list never
 		// reads the raw text, so a later anonymisation cannot expose a name
-		var names []string
-		if it.CitizenName != "" {
-			names = append(names, it.CitizenName)
-		}
-		if err := q.SetPublishedText(ctx, it.ID, privacy.Scrub(it.Title, names...), privacy.Scrub(it.Content, names...)); err != nil {
+		text, published, err := publication(ctx, q, *it)
+		if err != nil {
 			return err
 		}
-		for _, r := range published {
-			if err := q.SetPublishedReply(ctx, r.ID, privacy.Scrub(r.Body, names...)); err != nil {
+		if err := q.SetPublishedText(ctx, it.ID, text.Title, text.Content); err != nil {
+			return err
+		}
+		for i, r := range published {
+			if err := q.SetPublishedReply(ctx, r.ID, text.Replies[i]); err != nil {
 				return err
 			}
 		}
@@ -68,7 +113,7 @@ func (c *Core) Publish(ctx context.Context, v domain.Viewer, id int64) (ItemView
 	if err != nil {
 		return ItemView{}, err
 	}
-	return c.itemView(v, it), nil
+	return c.answer(ctx, v, it, domain.ActPublish)
 }
 
 // PublicLetter is a published letter, with personal data removed.

@@ -160,7 +160,7 @@ func (c *Core) ApproveReply(ctx context.Context, v domain.Viewer, id, replyID in
 	}
 	c.tasks.DropDeadlines(id)
 	c.kickDeliveries(ctx, id)
-	return c.itemView(v, it), nil
+	return c.answer(ctx, v, it, domain.ActApproveReply)
 }
 
 // complete records the primary unit's final reply as the item's answer: the

@@ -79,10 +79,18 @@ func (c *Core) ListUsers(ctx context.Context, page Page) ([]UserView, *string, e
 // CreateUser adds a staff account.
 func (c *Core) CreateUser(ctx context.Context, in UserInput) (UserView, error) {
 	u := repo.User{Active: true}
+	var ve domain.ValidationError
 	if err := in.check(&u, true); err != nil {
-		return UserView{}, err
+		if !errors.As(err, &ve) {
+			return UserView{}, err
+		}
 	}
-	if err := c.passwordPolicy(u.Username, *in.Password); err != nil {
+	if in.Password != nil {
+		if msg := c.passwords.Check(u.Username, *in.Password); msg != "" {
+			ve.Add("password", "%s", msg)
+		}
+	}
+	if err := ve.Err(); err != nil { // every field's problem at once
 		return UserView{}, err
 	}
 	hash, err := c.hashPassword(ctx, *in.Password)

@@ -37,6 +37,18 @@ func (v Viewer) SeesFullPhone() bool {
 	return v.Role == RoleOperator || v.Role == RoleManager || v.Role == RoleAdmin
 }
 
+// MaySeeReply reports whether the viewer may read a reply of this unit in
+// this status: a draft (a final reply waiting for its head, or one the head
+// turned down) stays inside the author's unit and the roles above every unit
+// (managers and admins); a reply that counts is read by everyone who sees
+// the item.
+func (v Viewer) MaySeeReply(unit string, s ReplyStatus) bool {
+	if s != ReplyPending && s != ReplyDiscarded {
+		return true
+	}
+	return v.Role == RoleManager || v.Role == RoleAdmin || (v.Role.IsUnitRole() && v.UnitCode == unit)
+}
+
 // Citizen is the person behind an item as one viewer may see them.
 type Citizen struct {
 	Name  string `json:"name"`

@@ -112,10 +112,10 @@ func New(d Deps) *fiber.App {
 	return app
 }
 
-// chain is a route's middleware and handler: authentication by its access
-// kind, the role check, the public rate limit, Idempotency-Key, the handler.
+// chain is a route's middleware and handler: the security events it
+// writes to the audit log, authentication by its access kind, the role check, the public rate limit, Idempotency-Key, the handler.
 func (a *api) chain(r route) []fiber.Handler {
-	var hs []fiber.Handler
+	hs := []fiber.Handler{a.securityEvents(r)}
 	switch r.access {
 	case accessStaff:
 		hs = append(hs, a.authenticate, requireRoles(r.roles))

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"hotline/core"
 	"hotline/repo"
 )
 
@@ -13,13 +14,20 @@ func (a *api) auditLog(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var itemID int64
+	f := core.AuditQuery{Kind: c.Query("kind"), Action: c.Query("action"), Actor: c.Query("actor")}
 	if v := c.Query("item_id"); v != "" {
-		if itemID, err = strconv.ParseInt(v, 10, 64); err != nil || itemID <= 0 {
+		if f.ItemID, err = strconv.ParseInt(v, 10, 64); err != nil || f.ItemID <= 0 {
 			return fieldProblem(fiber.StatusBadRequest, "item_id", "a positive whole number")
 		}
 	}
-	rows, next, err := a.Core.AuditLog(c.UserContext(), itemID, p)
+	loc := a.Core.Location()
+	if f.From, err = queryTime(c, "from", loc); err != nil {
+		return err
+	}
+	if f.To, err = queryTime(c, "to", loc); err != nil {
+		return err
+	}
+	rows, next, err := a.Core.AuditLog(c.UserContext(), f, p)
 	if err != nil {
 		return err
 	}

@@ -44,9 +44,13 @@ func TestDraftsNeverReachTheCitizen(t *testing.T) {
 	if strings.Contains(string(tr.Body), "内部草稿") || !strings.Contains(string(tr.Body), "已责令整改") {
 		t.Errorf("tracking shows %s", tr.Body)
 	}
-	it := getItem(t, s, op, id)
+	// the discarded draft stays inside the unit and the managers' view
+	it := getItem(t, s, mgr, id)
 	if it.Status != "replied" || it.Replies[0].Status != "discarded" {
 		t.Errorf("after the head's answer: %s, replies %+v", it.Status, it.Replies)
+	}
+	if rs := getItem(t, s, op, id).Replies; len(rs) != 1 || rs[0].Status != "effective" {
+		t.Errorf("the operator reads replies %+v; want only the counted one", rs)
 	}
 	// the only counted answer is not public: nothing to publish
 	r := post(t, s, 422, mgr, itemPath(id, "/publish"), nil)

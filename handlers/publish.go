@@ -12,6 +12,18 @@ func (a *api) publish(c *fiber.Ctx) error {
 	})(c)
 }
 
+func (a *api) publishPreview(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	out, err := a.Core.PreviewPublish(c.UserContext(), viewer(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
 func (a *api) publicLetters(c *fiber.Ctx) error {
 	p, err := a.page(c)
 	if err != nil {

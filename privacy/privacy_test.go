@@ -689,3 +689,16 @@ func TestScrubRandomTokens(t *testing.T) {
 		}
 	}
 }
+
+func TestScrubNumbers(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"来电人张三,电话13812345678,住文三路138号", "来电人张三,电话[电话],住文三路138号"},
+		{"号码 138,1234,5678 与 1 3 8 1 2 3 4 5 6 7 8", "号码 [电话] 与 [电话]"},
+		{"身份证1101 0519 4912 3100 2X", "身份证[身份证号]"},
+		{"订单202611241234,120元", "订单202611241234,120元"},
+	} {
+		if got := privacy.ScrubNumbers(c.in); got != c.want {
+			t.Errorf("ScrubNumbers(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

@@ -154,8 +154,21 @@ func scrubPatterns(text string) string {
 	if strings.ContainsAny(text, "@＠") {
 		text = reEmail.ReplaceAllLiteralString(text, PlaceholderEmail)
 	}
-	// a replacement can end a digit run that a spaced number then stands
-	// alone in: repeat until nothing changes, so Scrub is idempotent
+	return scrubPlaces(scrubAllNumbers(text))
+}
+
+// ScrubNumbers replaces the phone, ID and bank card numbers of a text, also
+// those written through separators or invisible characters, and nothing
+// else (no names, e-mail addresses or places): the text normalised, then
+// the number rules of Scrub.
+func ScrubNumbers(text string) string {
+	return scrubAllNumbers(normalize(text))
+}
+
+// scrubAllNumbers replaces numbers of a normalised text. A replacement can
+// end a digit run that a spaced number then stands alone in: repeat until
+// nothing changes, so Scrub is idempotent.
+func scrubAllNumbers(text string) string {
 	for range 4 {
 		next := scrubNumbers(scrubSpacedNumbers(text))
 		if next == text {
@@ -163,7 +176,7 @@ func scrubPatterns(text string) string {
 		}
 		text = next
 	}
-	return scrubPlaces(text)
+	return text
 }
 
 // scrubNumbers replaces phone, ID and bank card numbers. Candidates start at

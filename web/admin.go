@@ -73,8 +73,16 @@ func adminMessage(m string) string {
 		return "请填写 1 到 64 个英文字母、数字或 _ . -"
 	case strings.Contains(m, "letters, digits or _ . @ -"):
 		return "请填写 3 到 64 个英文字母、数字或 _ . @ -"
-	case strings.Contains(m, "8 to 72 characters"):
-		return "密码须为 8 到 72 个字符"
+	case strings.Contains(m, "at least 8 characters"):
+		return "密码至少 8 个字符"
+	case strings.Contains(m, "at most 128 characters"):
+		return "密码不能超过 128 个字符"
+	case strings.Contains(m, "only spaces"):
+		return "密码不能全是空格"
+	case strings.Contains(m, "must not be the username"):
+		return "密码不能与用户名相同"
+	case strings.Contains(m, "too common"):
+		return "这个密码过于常见,容易被猜中,请换一个"
 	case strings.Contains(m, "1 to 100 characters"):
 		return "请填写 1 到 100 个字"
 	case strings.Contains(m, "own ancestor"):

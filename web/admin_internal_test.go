@@ -12,7 +12,8 @@ func TestAdminMessage(t *testing.T) {
 	for in, want := range map[string]string{
 		"this is the last active admin: make another user admin first": "最后一个启用的系统管理员",
 		"required: 1 to 64 letters, digits, '_', '.' or '-'":           "英文字母、数字或 _ . -",
-		"required: 8 to 72 characters":                                 "8 到 72 个字符",
+		"at least 8 characters":                                        "至少 8 个字符",
+		"too common: it is on the list of the most used passwords":     "过于常见",
 		"would make the unit its own ancestor":                         "不能设为自己",
 		"required for unit roles":                                      "必须属于一个单位",
 		"no such active unit":                                          "单位不存在或已停用",

@@ -134,7 +134,7 @@ func TestAdminUsers(t *testing.T) {
 	}
 	p = admin.Post("/console/admin/users", url.Values{"username": {"x"}, "password": {"short"}, "role": {"unit_head"}})
 	wantMessage(t, p, http.StatusUnprocessableEntity, "user-username", "3 到 64")
-	wantMessage(t, p, http.StatusUnprocessableEntity, "user-password", "8 到 72")
+	wantMessage(t, p, http.StatusUnprocessableEntity, "user-password", "至少 8 个字符")
 	wantMessage(t, p, http.StatusUnprocessableEntity, "user-unit_code", "必须属于一个单位")
 
 	var id int64
@@ -173,7 +173,7 @@ func TestAdminUsers(t *testing.T) {
 	p = admin.Post(page+"/password", url.Values{"password": {"another-secret-2"}, "password2": {"another-secret-3"}})
 	wantMessage(t, p, http.StatusUnprocessableEntity, "user-password-password2", "不一致")
 	p = admin.Post(page+"/password", url.Values{"password": {"short"}, "password2": {"short"}})
-	wantMessage(t, p, http.StatusUnprocessableEntity, "user-password-password", "8 到 72")
+	wantMessage(t, p, http.StatusUnprocessableEntity, "user-password-password", "至少 8 个字符")
 	if p = admin.Post(page+"/password", url.Values{"password": {"another-secret-2"}, "password2": {"another-secret-2"}}); p.URL != page+"?done=password" {
 		t.Errorf("reset password: %s", p.URL)
 	}

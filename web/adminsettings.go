@@ -288,7 +288,7 @@ func (w *Web) adminAudit(c *fiber.Ctx, r *request) error {
 	for _, k := range []string{"username", "action", "item_id", "from", "to"} {
 		p.Filter[k] = strings.TrimSpace(c.Query(k))
 	}
-	q := core.AuditQuery{Username: p.Filter["username"], Action: p.Filter["action"]}
+	q := core.AuditQuery{Actor: p.Filter["username"], Action: p.Filter["action"]}
 	if s := p.Filter["item_id"]; s != "" {
 		if n, ok := f.intField("item_id", s, 1, 1<<62); ok {
 			q.ItemID = int64(n)
@@ -320,7 +320,7 @@ func (w *Web) adminAudit(c *fiber.Ctx, r *request) error {
 	}
 	status := fiber.StatusOK
 	if f.ok() {
-		rows, next, err := w.Core.SearchAudit(c.UserContext(), q, page)
+		rows, next, err := w.Core.AuditLog(c.UserContext(), q, page)
 		if !failFromCore(&f, err, map[string]string{"username": "username", "action": "action", "item_id": "item_id"}) && err != nil {
 			return err
 		}

@@ -237,7 +237,7 @@ func (w *Web) itemPage(c *fiber.Ctx, r *request) error {
 // doneMessages confirm an action after its redirect (?done=…).
 var doneMessages = map[string]string{
 	"dispatch": "已派单。", "accept": "已签收。", "return": "已退回。", "reply": "答复已提交。",
-	"approve": "已审核通过。", "extension": "延期申请已提交。", "visit": "回访已记录。", "reopen": "已重办。",
+	"approve": "已审核通过。", "extension": "延期申请已提交。", "visit": "回访已记录。", "reopen": "已重办。", "publish": "已公开发布。",
 	"decision": "延期申请已审批。", "retry": "已重新发送。",
 }
 
@@ -249,6 +249,9 @@ type itemPage struct {
 	Form      form
 	Done      string
 	Stars     []int
+	// Preview is exactly what publishing the letter would make public,
+	// shown to a manager when the letter may be published.
+	Preview *core.PublishPreview
 }
 
 // UnitName is a unit's name for the template.
@@ -274,14 +277,26 @@ func (w *Web) showItem(c *fiber.Ctx, r *request, id int64, status int, f form, d
 	now := w.Core.Now()
 	p := itemPage{Item: d, Remaining: remainingFor(cal, now, d.ItemView), Units: units,
 		Acts: availableActions(r.viewer, d, now), Form: f, Done: done, Stars: []int{5, 4, 3, 2, 1}}
+	if p.Acts.Publish {
+		preview, err := w.Core.PreviewPublish(ctx, r.viewer, id)
+		var ve domain.ValidationError
+		switch {
+		case err == nil:
+			p.Preview = &preview
+		case errors.As(err, &ve), errors.Is(err, domain.ErrConflict), errors.Is(err, domain.ErrInvalidTransition):
+			p.Acts.Publish = false // not publishable (yet): no answer marked public
+		default:
+			return err
+		}
+	}
 	return w.render(c, r, status, "item", "事项 "+d.TrackingCode, p)
 }
 
 // actions are the forms an item page shows: exactly what the domain lets the
 // viewer's role and unit do in the item's status.
 type actions struct {
-	Dispatch, Accept, Return, Reply, Final, Extension, Visit, Reopen bool
-	ApproveReplyID                                                   int64
+	Dispatch, Accept, Return, Reply, Final, Extension, Visit, Reopen, Publish bool
+	ApproveReplyID                                                            int64
 	// DecideExtensionID is the pending extension request a manager may
 	// approve or reject.
 	DecideExtensionID int64
@@ -289,8 +304,8 @@ type actions struct {
 
 // Any reports whether any action is offered.
 func (a actions) Any() bool {
-	return a.Dispatch || a.Accept || a.Return || a.Reply || a.Extension || a.Visit || a.Reopen || a.ApproveReplyID != 0 ||
-		a.DecideExtensionID != 0
+	return a.Dispatch || a.Accept || a.Return || a.Reply || a.Extension || a.Visit || a.Reopen || a.Publish ||
+		a.ApproveReplyID != 0 || a.DecideExtensionID != 0
 }
 
 func availableActions(v domain.Viewer, d core.ItemDetail, now time.Time) actions {
@@ -346,6 +361,10 @@ func availableActions(v domain.Viewer, d core.ItemDetail, now time.Time) actions
 		}
 		a.Reopen = may(reopenAct)
 	}
+	// a consenting writer's letter, not yet published (core checks the rest
+	// and the page then shows exactly what would be public)
+	a.Publish = may(domain.ActPublish) && d.Channel == string(domain.Mailbox) && d.PublishConsent &&
+		d.PublishedAt == nil && d.MergedIntoID == nil
 	return a
 }
 
@@ -505,6 +524,16 @@ func (w *Web) visit(c *fiber.Ctx, r *request) error {
 	_, err = w.Core.RecordVisit(c.UserContext(), r.viewer, id, in)
 	return w.afterAction(c, r, id, f, map[string]string{"method": "method", "satisfaction": "satisfaction",
 		"stars": "stars", "comment": "comment"}, err)
+}
+
+func (w *Web) publish(c *fiber.Ctx, r *request) error {
+	id, err := itemID(c)
+	if err != nil {
+		return err
+	}
+	f := postForm(c, "publish")
+	_, err = w.Core.Publish(c.UserContext(), r.viewer, id)
+	return w.afterAction(c, r, id, f, map[string]string{}, err)
 }
 
 func (w *Web) reopen(c *fiber.Ctx, r *request) error {

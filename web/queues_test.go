@@ -84,7 +84,7 @@ func TestDesk(t *testing.T) {
 	if h.Status != 200 || !strings.Contains(h.Text(), earlier) || !strings.Contains(h.Text(), "共 1 件") {
 		t.Fatalf("history: %d %s", h.Status, h.Text())
 	}
-	entries, _, err := w.s.Core.AuditLog(context.Background(), earlierID, core.Page{Limit: 50})
+	entries, _, err := w.s.Core.AuditLog(context.Background(), core.AuditQuery{ItemID: earlierID}, core.Page{Limit: 50})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -124,6 +124,7 @@ func (w *Web) table() []page {
 		{method: "POST", path: "/console/items/:id/extensions/:eid/decision", roles: actionRoles(domain.ActApproveExt, domain.ActRejectExt), h: w.decideExtension},
 		{method: "POST", path: "/console/items/:id/deliveries/:did/retry", roles: actionRoles(domain.ActRetryDelivery), h: w.retryDelivery},
 		{method: "POST", path: "/console/items/:id/visits", roles: actionRoles(domain.ActVisit), h: w.visit},
+		{method: "POST", path: "/console/items/:id/publish", roles: actionRoles(domain.ActPublish), h: w.publish},
 		{method: "POST", path: "/console/items/:id/reopen", roles: actionRoles(domain.ActReopen, domain.ActReopenAnswered), h: w.reopen},
 	}
 	pages = append(pages, w.proposalPages()...)

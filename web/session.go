@@ -190,9 +190,23 @@ func (w *Web) login(c *fiber.Ctx, r *request) error {
 }
 
 // signIn is the one place the console calls core's login (same checks and
-// throttling as the API's).
+// throttling as the API's), and writes the attempt to the audit log as the
+// API does.
 func (w *Web) signIn(ctx context.Context, cred core.Credentials) (core.LoginResult, error) {
-	return w.Core.Login(ctx, cred)
+	res, err := w.Core.Login(ctx, cred)
+	ev := core.SecurityEvent{Kind: core.AuditAuth, Action: "login", Username: cred.Username, ClientIP: cred.ClientIP,
+		Target: "console", Failed: err != nil}
+	var thr core.ThrottledError
+	switch {
+	case errors.As(err, &thr):
+		ev.Kind, ev.Action, ev.Sampled = core.AuditAccessDenied, "rate_limited", true
+	case errors.Is(err, core.ErrBadCredentials), errors.Is(err, core.ErrOTPRequired), errors.Is(err, core.ErrBadOTP):
+		ev.Action = "login_failed"
+	case err != nil:
+		return res, err
+	}
+	w.Core.RecordSecurityEvent(ctx, ev)
+	return res, err
 }
 
 // logout ends the session at once.
@@ -200,6 +214,8 @@ func (w *Web) logout(c *fiber.Ctx, r *request) error {
 	if err := w.Core.Logout(c.UserContext(), r.token); err != nil {
 		return err
 	}
+	w.Core.RecordSecurityEvent(c.UserContext(), core.SecurityEvent{Kind: core.AuditAuth, Action: "logout",
+		Viewer: r.viewer, ClientIP: w.clients.Of(c), Target: "console"})
 	w.clearCookie(c, sessionCookie, "/console")
 	return c.Redirect("/console/login", fiber.StatusSeeOther)
 }
