@@ -608,8 +608,8 @@ type FeeInput struct {
 func (c *Core) NotifyFee(ctx context.Context, v domain.Viewer, id int64, in FeeInput) (repo.Fee, error) {
 	var ve domain.ValidationError
 	on := c.dateField(&ve, "notified_on", in.NotifiedOn, true)
-	if in.AmountYuan <= 0 || in.AmountYuan > 1e9 {
-		ve.Add("amount_yuan", "a positive amount in yuan")
+	if !(in.AmountYuan > 0 && in.AmountYuan <= 1e9) { // also refuses NaN and ±Inf
+		ve.Add("amount_yuan", "a positive amount in yuan, at most 1e9")
 	}
 	if err := ve.Err(); err != nil {
 		return repo.Fee{}, err

@@ -248,6 +248,12 @@ func TestDisclosureCorrectionAndFee(t *testing.T) {
 		ID    int64  `json:"id"`
 		PayBy string `json:"pay_by"`
 	}
+	// JSON has no NaN or Inf: the decoder refuses them as 400s on the field
+	for _, raw := range []string{`"NaN"`, `1e999`, `-1e999`} {
+		r = post(t, s, 400, op, disPath(d.ID, "/fees"), `{"notified_on": "2025-10-22", "amount_yuan": `+raw+`}`)
+		expectField(t, r, "amount_yuan")
+	}
+	expectField(t, post(t, s, 422, op, disPath(d.ID, "/fees"), map[string]any{"notified_on": "2025-10-22", "amount_yuan": 0}), "amount_yuan")
 	post(t, s, 201, op, disPath(d.ID, "/fees"), map[string]any{"notified_on": "2025-10-22", "amount_yuan": 100}).Decode(t, &fee)
 	if fee.PayBy != "2025-11-19" {
 		t.Errorf("pay_by %s, want 2025-11-19", fee.PayBy)
