@@ -377,10 +377,13 @@ func (w *Web) proposalActions() map[string]proposalAction {
 			run: func(ctx context.Context, v domain.Viewer, id int64, f *form, _ *fiber.Ctx) error {
 				in := core.DecisionNoteInput{Note: f.Values["note"]}
 				var err error
-				if f.Values["decision"] == "reject" {
-					_, err = cr.RejectProposalAnswer(ctx, v, id, in)
-				} else {
+				switch f.Values["decision"] {
+				case "approve":
 					_, err = cr.ApproveProposalAnswer(ctx, v, id, in)
+				case "reject":
+					_, err = cr.RejectProposalAnswer(ctx, v, id, in)
+				default:
+					f.fail("decision", "请选择审核通过或退回")
 				}
 				return err
 			}},
