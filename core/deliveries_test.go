@@ -73,3 +73,53 @@ func TestDeliveryRetryAccounting(t *testing.T) {
 		t.Fatalf("after a permanent error: %s with %d attempts; want failed with 1", got.Status, got.Attempts)
 	}
 }
+
+// The failed-delivery list masks every recipient, for every role, and shows
+// none for a confidential citizen.
+func TestFailedDeliveriesMaskRecipients(t *testing.T) {
+	f := newFixture(t)
+	answered := func(confidential bool, phone string) int64 {
+		it, err := f.core.CreateCall(f.ctx, f.operator, core.CallInput{CallerName: "张三", CallerPhone: phone,
+			Kind: "complaint", Title: "路灯不亮", Content: "小区门口路灯坏了一周", Confidential: confidential})
+		if err != nil {
+			t.Fatalf("create call: %v", err)
+		}
+		if _, err := f.core.Dispatch(f.ctx, f.operator, it.ID, core.DispatchInput{PrimaryUnitCode: "U1"}); err != nil {
+			t.Fatalf("dispatch: %v", err)
+		}
+		f.accept(t, it.ID)
+		if _, err := f.core.Reply(f.ctx, f.staff, it.ID, core.ReplyInput{Body: "已修复", Final: true}); err != nil {
+			t.Fatalf("reply: %v", err)
+		}
+		d := onlyDelivery(t, f, it.ID)
+		if err := f.core.SendDelivery(f.ctx, d.ID, &failing{err: delivery.Permanent(errors.New("no such number"))}); err != nil {
+			t.Fatalf("send: %v", err)
+		}
+		return it.ID
+	}
+	secret, open := answered(true, "13811112222"), answered(false, "13833334444")
+	for _, v := range []domain.Viewer{f.operator, f.manager} {
+		list, err := f.core.FailedDeliveries(f.ctx, v, 50)
+		if err != nil {
+			t.Fatalf("failed deliveries as %s: %v", v.Role, err)
+		}
+		seen := 0
+		for _, d := range list {
+			switch d.ItemID {
+			case secret:
+				seen++
+				if d.To != "" {
+					t.Errorf("%s sees the confidential recipient %q", v.Role, d.To)
+				}
+			case open:
+				seen++
+				if d.To == "" || d.To == "13833334444" || d.To != delivery.MaskRecipient("13833334444") {
+					t.Errorf("%s sees the recipient as %q, want it masked", v.Role, d.To)
+				}
+			}
+		}
+		if seen != 2 {
+			t.Errorf("%s sees %d of the 2 failed deliveries", v.Role, seen)
+		}
+	}
+}

@@ -608,8 +608,8 @@ type FeeInput struct {
 func (c *Core) NotifyFee(ctx context.Context, v domain.Viewer, id int64, in FeeInput) (repo.Fee, error) {
 	var ve domain.ValidationError
 	on := c.dateField(&ve, "notified_on", in.NotifiedOn, true)
-	if in.AmountYuan <= 0 || in.AmountYuan > 1e9 {
-		ve.Add("amount_yuan", "a positive amount in yuan")
+	if !(in.AmountYuan > 0 && in.AmountYuan <= 1e9) { // also refuses NaN and ±Inf
+		ve.Add("amount_yuan", "a positive amount in yuan, at most 1e9")
 	}
 	if err := ve.Err(); err != nil {
 		return repo.Fee{}, err
@@ -695,6 +695,9 @@ type DisclosureExtensionInput struct {
 // RequestDisclosureExtension asks for the one extension (at most 20 working
 // days), before the application is overdue; a manager decides.
 func (c *Core) RequestDisclosureExtension(ctx context.Context, v domain.Viewer, id int64, in DisclosureExtensionInput) (repo.DisclosureExtension, error) {
+	if v.Role != domain.RoleOperator {
+		return repo.DisclosureExtension{}, fmt.Errorf("%w: the office's operators ask for extensions; managers decide them", domain.ErrForbidden)
+	}
 	var ve domain.ValidationError
 	if in.Workdays < 1 || in.Workdays > domain.DisclosureMaxExtension {
 		ve.Add("workdays", "a whole number from 1 to %d", domain.DisclosureMaxExtension)
@@ -747,6 +750,9 @@ func (c *Core) DecideDisclosureExtension(ctx context.Context, v domain.Viewer, i
 		}
 		if err != nil {
 			return err
+		}
+		if ext.RequestedBy == v.ID { // returning the error rolls the decision back
+			return fmt.Errorf("%w: an extension is decided by someone other than who asked for it", domain.ErrForbidden)
 		}
 		msg := fmt.Sprintf("不同意延期 %d 个工作日", ext.Workdays)
 		if approve {

@@ -181,7 +181,7 @@ func (c *Core) PutActiveFigures(ctx context.Context, v domain.Viewer, year int, 
 	switch {
 	case in.Fees10kYuan == nil:
 		ve.Add("fees_10k_yuan", "required: an amount in 10,000 yuan, 0 or more")
-	case *in.Fees10kYuan < 0 || *in.Fees10kYuan > 1e9:
+	case !(*in.Fees10kYuan >= 0 && *in.Fees10kYuan <= 1e9): // also refuses NaN and ±Inf
 		ve.Add("fees_10k_yuan", "an amount from 0 in 10,000 yuan")
 	default:
 		a.Fees10kYuan = *in.Fees10kYuan

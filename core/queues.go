@@ -302,12 +302,19 @@ func (c *Core) FailedDeliveries(ctx context.Context, v domain.Viewer, limit int)
 	for _, d := range dels {
 		it := items[d.ItemID]
 		view := c.deliveryView(v, it, d)
-		if !it.Confidential {
-			view.To = delivery.MaskRecipient(view.To)
-		}
+		view.To = listRecipient(it, d) // a list never shows a full number
 		out = append(out, FailedDelivery{DeliveryView: view, ItemID: it.ID, TrackingCode: it.TrackingCode, Title: it.Title})
 	}
 	return out, nil
+}
+
+// listRecipient is a delivery's recipient as lists show it to anyone:
+// masked, and nothing at all for a confidential item.
+func listRecipient(it repo.Item, d repo.Delivery) string {
+	if it.Confidential {
+		return ""
+	}
+	return delivery.MaskRecipient(d.Recipient)
 }
 
 func deliveryItemIDs(ds []repo.Delivery) []int64 {

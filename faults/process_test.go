@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os/exec"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -132,7 +133,30 @@ func TestOneFiringPerSlotWithSeveralWorkers(t *testing.T) {
 		_ = db.Get(&overdue, `SELECT overdue FROM items WHERE id = $1`, it.ID)
 		return overdue
 	})
-	time.Sleep(3 * time.Second) // three more sweeps from each worker
+	// Evidence that the sweep ran again after the escalation: items whose
+	// due time is moved into the past in the database, where no scheduled
+	// task waits for it, turn overdue only through a later sweep. Two in
+	// turn are two more sweeps that found the first item already escalated.
+	for _, ext := range []string{"SLOT-2", "SLOT-3"} {
+		var later struct {
+			ID int64 `json:"id"`
+		}
+		s.Expect(t, 201, testenv.Req{Method: "POST", Path: "/api/v1/platform/items", Header: map[string]string{"X-Api-Key": "platform-key"},
+			Body: map[string]any{"external_id": ext, "kind": "complaint", "content": "出租车拒载", "due_at": time.Now().Add(time.Hour).Format(time.RFC3339)}}).Decode(t, &later)
+		testenv.Eventually(t, 20*time.Second, ext+" to be dispatched", func() bool {
+			var status string
+			_ = db.Get(&status, `SELECT status FROM items WHERE id = $1`, later.ID)
+			return status == "dispatched"
+		})
+		if _, err := db.Exec(`UPDATE items SET due_at = now() WHERE id = $1`, later.ID); err != nil {
+			t.Fatal(err)
+		}
+		testenv.Eventually(t, 20*time.Second, "a later sweep to find "+ext+" overdue", func() bool {
+			var overdue bool
+			_ = db.Get(&overdue, `SELECT overdue FROM items WHERE id = $1`, later.ID)
+			return overdue
+		})
+	}
 	var events, notices int
 	_ = db.Get(&events, `SELECT count(*) FROM events WHERE item_id = $1 AND action = 'overdue'`, it.ID)
 	_ = db.Get(&notices, `SELECT count(*) FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.item_id = $1 AND n.type = 'overdue' AND u.role = 'manager'`, it.ID)
@@ -145,7 +169,11 @@ func TestOneFiringPerSlotWithSeveralWorkers(t *testing.T) {
 		} `json:"items"`
 	}
 	s.Expect(t, 200, testenv.Req{Method: "GET", Path: "/api/v1/items?overdue=true", Token: op}).Decode(t, &list)
-	if len(list.Items) != 1 {
-		t.Errorf("overdue list %v", list.Items)
+	if len(list.Items) != 3 || !slices.ContainsFunc(list.Items, func(i struct {
+		ID int64 `json:"id"`
+	}) bool {
+		return i.ID == it.ID
+	}) {
+		t.Errorf("overdue list %v, want the three items once each", list.Items)
 	}
 }

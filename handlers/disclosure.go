@@ -26,6 +26,7 @@ func (a *api) disclosureRoutes() []route {
 	office := roles(domain.RoleOperator, domain.RoleManager)
 	readers := roles(domain.RoleAdmin, domain.RoleManager, domain.RoleOperator)
 	managers := roles(domain.RoleManager)
+	operators := roles(domain.RoleOperator)
 	reportReaders := roles(domain.RoleAdmin, domain.RoleManager)
 	const base = "/api/v1/disclosure-requests"
 	year := []param{{name: "year", typ: "integer", desc: "the year (default: last year)"}}
@@ -64,7 +65,7 @@ func (a *api) disclosureRoutes() []route {
 		{method: "POST", path: base + "/:id/fees/:fid/paid", tag: "disclosure", summary: "Record a fee payment; the clock runs again",
 			access: accessStaff, roles: office, in: core.FeePaidInput{}, out: core.DisclosureView{}, status: 200, h: a.payFee},
 		{method: "POST", path: base + "/:id/extensions", tag: "disclosure", summary: "Ask for the one extension of at most 20 working days",
-			access: accessStaff, roles: office, creates: true, in: core.DisclosureExtensionInput{}, out: repo.DisclosureExtension{}, status: 201, h: a.requestDisclosureExtension},
+			access: accessStaff, roles: operators, creates: true, in: core.DisclosureExtensionInput{}, out: repo.DisclosureExtension{}, status: 201, h: a.requestDisclosureExtension},
 		{method: "POST", path: base + "/:id/extensions/:eid/approve", tag: "disclosure", summary: "Approve an extension: due_on moves, original_due_on stays",
 			access: accessStaff, roles: managers, in: core.DecisionInput{}, out: core.DisclosureView{}, status: 200, h: a.decideDisclosureExtension(true)},
 		{method: "POST", path: base + "/:id/extensions/:eid/reject", tag: "disclosure", summary: "Reject an extension",

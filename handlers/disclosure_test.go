@@ -248,6 +248,12 @@ func TestDisclosureCorrectionAndFee(t *testing.T) {
 		ID    int64  `json:"id"`
 		PayBy string `json:"pay_by"`
 	}
+	// JSON has no NaN or Inf: the decoder refuses them as 400s on the field
+	for _, raw := range []string{`"NaN"`, `1e999`, `-1e999`} {
+		r = post(t, s, 400, op, disPath(d.ID, "/fees"), `{"notified_on": "2025-10-22", "amount_yuan": `+raw+`}`)
+		expectField(t, r, "amount_yuan")
+	}
+	expectField(t, post(t, s, 422, op, disPath(d.ID, "/fees"), map[string]any{"notified_on": "2025-10-22", "amount_yuan": 0}), "amount_yuan")
 	post(t, s, 201, op, disPath(d.ID, "/fees"), map[string]any{"notified_on": "2025-10-22", "amount_yuan": 100}).Decode(t, &fee)
 	if fee.PayBy != "2025-11-19" {
 		t.Errorf("pay_by %s, want 2025-11-19", fee.PayBy)
@@ -519,4 +525,32 @@ func expectField(t *testing.T, r *testenv.Resp, field string) {
 		}
 	}
 	t.Errorf("%s does not name %s", r, field)
+}
+
+// TestDisclosureExtensionFourEyes: only an operator asks for an extension
+// and nobody decides the extension they asked for, even after becoming a
+// manager.
+func TestDisclosureExtensionFourEyes(t *testing.T) {
+	t.Parallel()
+	s := testenv.NewServer(t, testenv.Options{NoWorker: true})
+	mgr := s.User(t, "manager", "")
+	d := createDisclosure(t, s, s.User(t, "operator", ""), application("2025-03-03"))
+	post(t, s, 403, mgr, disPath(d.ID, "/extensions"), map[string]any{"workdays": 5, "reason": "信息量大"})
+
+	admin := s.Admin(t)
+	var u struct {
+		ID int64 `json:"id"`
+	}
+	s.Expect(t, 201, testenv.Req{Method: "POST", Path: "/api/v1/users", Token: admin,
+		Body: map[string]any{"username": "promoted", "password": "password-promoted", "role": "operator"}}).Decode(t, &u)
+	eid := idOf(t, post(t, s, 201, s.Login(t, "promoted", "password-promoted"), disPath(d.ID, "/extensions"),
+		map[string]any{"workdays": 5, "reason": "信息量大"}))
+	patchUser(s, t, admin, u.ID, map[string]any{"role": "manager"})
+	self := s.Login(t, "promoted", "password-promoted")
+	post(t, s, 403, self, disPath(d.ID, fmt.Sprintf("/extensions/%d/approve", eid)), nil)
+	post(t, s, 403, self, disPath(d.ID, fmt.Sprintf("/extensions/%d/reject", eid)), nil)
+	if got := getDisclosure(t, s, mgr, d.ID); got.ExtensionDays != 0 || len(got.Extensions) != 1 || got.Extensions[0].Status != "pending" {
+		t.Fatalf("after the refused self-approval: %d days, %+v", got.ExtensionDays, got.Extensions)
+	}
+	post(t, s, 200, mgr, disPath(d.ID, fmt.Sprintf("/extensions/%d/approve", eid)), nil)
 }

@@ -618,7 +618,7 @@ func (w *Web) notifyFee(c *fiber.Ctx, r *request) error {
 	}
 	f := postForm(c, "fee", "amount_yuan", "notified_on")
 	amount, perr := strconv.ParseFloat(strings.TrimSpace(f.Values["amount_yuan"]), 64)
-	if perr != nil || amount <= 0 {
+	if perr != nil || !(amount > 0) {
 		f.fail("amount_yuan", "请填写大于 0 的金额(元)")
 		return w.appAction(c, r, id, f, nil, nil)
 	}

@@ -48,7 +48,7 @@ type disclosureTrackView struct {
 
 // mountPortalDisclosure adds the portal's disclosure pages.
 func (w *Web) mountPortalDisclosure(app *fiber.App) {
-	g := app.Group(portalDisclosurePath, w.pageHeaders)
+	g := app.Group(portalDisclosurePath, w.pageHeaders, w.portalRateLimit)
 	g.Get("/", w.portalDisclosureForm)
 	g.Post("/", w.disclosurePortalCSRF(w.portalDisclosureSubmit))
 	g.Get("/receipt", w.portalDisclosureReceipt)

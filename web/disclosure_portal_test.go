@@ -102,3 +102,28 @@ func TestPortalDisclosure(t *testing.T) {
 		t.Errorf("track after confirmation: %s", p.Text())
 	}
 }
+
+// TestPortalDisclosureLimit: the disclosure forms count against the public
+// rate limit like the rest of the portal, so that nobody can guess tracking
+// secrets at will; over it they answer with the friendly page.
+func TestPortalDisclosureLimit(t *testing.T) {
+	w := newPortalWorld(t, map[string]string{"HOTLINE_PUBLIC_RATE_LIMIT": "3"})
+	c := webtest.NewClient(t, w.s)
+	form := c.Get("/portal/disclosure")
+	if form.Status != 200 {
+		t.Fatalf("portal form: %d", form.Status)
+	}
+	track := url.Values{"code": {"GK000000"}, "secret": {"WRONG"}}
+	for i := 0; i < 2; i++ {
+		if p := disclosurePortalPost(c, form, "/portal/disclosure/track", track); p.Status == http.StatusTooManyRequests {
+			t.Fatalf("request %d of 3 refused", i+2)
+		}
+	}
+	lim := disclosurePortalPost(c, form, "/portal/disclosure/track", track)
+	if lim.Status != http.StatusTooManyRequests || lim.Header.Get("Retry-After") == "" || !strings.Contains(lim.Text(), "秒后再试") {
+		t.Errorf("track over the limit: %d Retry-After %q: %s", lim.Status, lim.Header.Get("Retry-After"), lim.Text())
+	}
+	if p := disclosurePortalPost(c, form, "/portal/disclosure", url.Values{"name": {"张三"}}); p.Status != http.StatusTooManyRequests {
+		t.Errorf("application over the limit: %d", p.Status)
+	}
+}

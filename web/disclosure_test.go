@@ -422,3 +422,21 @@ func rowCells(p *webtest.Page, prefix string) []string {
 	}
 	return nil
 }
+
+// TestDisclosureFeeRefusesNaN: strconv.ParseFloat reads "NaN" and "Inf";
+// neither is an amount, and a stored NaN made the application unreadable.
+func TestDisclosureFeeRefusesNaN(t *testing.T) {
+	w := newWorld(t)
+	op := w.signIn(t, domain.RoleOperator)
+	id := w.disclosure(t, "legal_service")
+	page := fmt.Sprintf("/console/disclosure/%d", id)
+	for _, amount := range []string{"NaN", "Inf", "-Inf", "0"} {
+		p := op.Post(page+"/fees", url.Values{"amount_yuan": {amount}, "notified_on": {disclosureToday(w)}})
+		if p.Status != http.StatusUnprocessableEntity || fieldError(p, "fee-amount_yuan") == "" {
+			t.Errorf("fee of %s: %d %q", amount, p.Status, fieldError(p, "fee-amount_yuan"))
+		}
+	}
+	if p := op.Get(page); p.Status != 200 || strings.Contains(p.Text(), "NaN") {
+		t.Errorf("the application after the refused fees: %d", p.Status)
+	}
+}

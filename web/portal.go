@@ -70,10 +70,8 @@ func (w *Web) mountPortal(app *fiber.App) {
 func (w *Web) portalChain(p page) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		r := &request{page: p}
-		if w.Limiter != nil {
-			if ok, wait := w.Limiter.Allow(c.UserContext(), w.clients.Of(c), time.Now()); !ok {
-				return w.portalLimited(c, r, wait)
-			}
+		if ok, wait := w.portalAllow(c); !ok {
+			return w.portalLimited(c, r, wait)
 		}
 		if c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead && !portalCSRFOK(c) {
 			return w.portalFail(c, r, fiber.StatusForbidden, "页面已过期",
@@ -84,6 +82,24 @@ func (w *Web) portalChain(p page) fiber.Handler {
 		}
 		return nil
 	}
+}
+
+// portalAllow counts the request against the public rate limit of its
+// address (shared with the API) and says whether it is within it.
+func (w *Web) portalAllow(c *fiber.Ctx) (bool, time.Duration) {
+	if w.Limiter == nil {
+		return true, 0
+	}
+	return w.Limiter.Allow(c.UserContext(), w.clients.Of(c), time.Now())
+}
+
+// portalRateLimit is portalAllow as middleware, for portal pages mounted
+// outside the portal table.
+func (w *Web) portalRateLimit(c *fiber.Ctx) error {
+	if ok, wait := w.portalAllow(c); !ok {
+		return w.portalLimited(c, &request{}, wait)
+	}
+	return c.Next()
 }
 
 // portalCSRFOK compares the form's token with the portal's token cookie.

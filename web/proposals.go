@@ -350,48 +350,51 @@ func (w *Web) showProposal(c *fiber.Ctx, r *request, id int64, status int, f for
 type proposalAction struct {
 	form   string
 	fields []string
-	run    func(ctx context.Context, v domain.Viewer, id int64, f form, c *fiber.Ctx) error
+	run    func(ctx context.Context, v domain.Viewer, id int64, f *form, c *fiber.Ctx) error
 }
 
 func (w *Web) proposalActions() map[string]proposalAction {
 	cr := w.Core
 	return map[string]proposalAction{
 		"contact": {form: "contact", fields: []string{"method", "on", "note"},
-			run: func(ctx context.Context, v domain.Viewer, id int64, f form, _ *fiber.Ctx) error {
+			run: func(ctx context.Context, v domain.Viewer, id int64, f *form, _ *fiber.Ctx) error {
 				_, err := cr.AddProposalContact(ctx, v, id, core.ContactInput{Method: f.Values["method"], On: f.Values["on"], Note: f.Values["note"]})
 				return err
 			}},
 		"opinion": {form: "opinion", fields: []string{"body"},
-			run: func(ctx context.Context, v domain.Viewer, id int64, f form, _ *fiber.Ctx) error {
+			run: func(ctx context.Context, v domain.Viewer, id int64, f *form, _ *fiber.Ctx) error {
 				_, err := cr.AddProposalOpinion(ctx, v, id, core.OpinionInput{Body: f.Values["body"]})
 				return err
 			}},
 		"answer": {form: "answer", fields: []string{"category", "body", "answered_on", "public"},
-			run: func(ctx context.Context, v domain.Viewer, id int64, f form, _ *fiber.Ctx) error {
+			run: func(ctx context.Context, v domain.Viewer, id int64, f *form, _ *fiber.Ctx) error {
 				pub := checked(f.Values["public"])
 				_, err := cr.AnswerProposal(ctx, v, id, core.AnswerInput{Category: f.Values["category"], Body: f.Values["body"],
 					AnsweredOn: f.Values["answered_on"], Public: &pub})
 				return err
 			}},
 		"decide": {form: "decide", fields: []string{"note", "decision"},
-			run: func(ctx context.Context, v domain.Viewer, id int64, f form, _ *fiber.Ctx) error {
+			run: func(ctx context.Context, v domain.Viewer, id int64, f *form, _ *fiber.Ctx) error {
 				in := core.DecisionNoteInput{Note: f.Values["note"]}
 				var err error
-				if f.Values["decision"] == "reject" {
-					_, err = cr.RejectProposalAnswer(ctx, v, id, in)
-				} else {
+				switch f.Values["decision"] {
+				case "approve":
 					_, err = cr.ApproveProposalAnswer(ctx, v, id, in)
+				case "reject":
+					_, err = cr.RejectProposalAnswer(ctx, v, id, in)
+				default:
+					f.fail("decision", "请选择审核通过或退回")
 				}
 				return err
 			}},
 		"feedback": {form: "feedback", fields: []string{"satisfaction", "comment", "on"},
-			run: func(ctx context.Context, v domain.Viewer, id int64, f form, _ *fiber.Ctx) error {
+			run: func(ctx context.Context, v domain.Viewer, id int64, f *form, _ *fiber.Ctx) error {
 				_, err := cr.RecordProposalFeedback(ctx, v, id, core.FeedbackInput{Satisfaction: f.Values["satisfaction"],
 					Comment: f.Values["comment"], On: f.Values["on"]})
 				return err
 			}},
 		"extend": {form: "extend", fields: []string{"months", "reason"},
-			run: func(ctx context.Context, v domain.Viewer, id int64, f form, _ *fiber.Ctx) error {
+			run: func(ctx context.Context, v domain.Viewer, id int64, f *form, _ *fiber.Ctx) error {
 				n, ok := f.intField("months", f.Values["months"], 1, 12)
 				if !ok {
 					return nil
@@ -400,17 +403,17 @@ func (w *Web) proposalActions() map[string]proposalAction {
 				return err
 			}},
 		"publish": {form: "publish",
-			run: func(ctx context.Context, v domain.Viewer, id int64, _ form, _ *fiber.Ctx) error {
+			run: func(ctx context.Context, v domain.Viewer, id int64, _ *form, _ *fiber.Ctx) error {
 				_, err := cr.PublishProposal(ctx, v, id)
 				return err
 			}},
 		"commit": {form: "commit", fields: []string{"text", "due_on"},
-			run: func(ctx context.Context, v domain.Viewer, id int64, f form, _ *fiber.Ctx) error {
+			run: func(ctx context.Context, v domain.Viewer, id int64, f *form, _ *fiber.Ctx) error {
 				_, err := cr.AddProposalCommitment(ctx, v, id, core.CommitmentInput{Text: f.Values["text"], DueOn: f.Values["due_on"]})
 				return err
 			}},
 		"commit_done": {form: "done", fields: []string{"done_on", "note"},
-			run: func(ctx context.Context, v domain.Viewer, id int64, f form, c *fiber.Ctx) error {
+			run: func(ctx context.Context, v domain.Viewer, id int64, f *form, c *fiber.Ctx) error {
 				cid, err := proposalID(c, "cid")
 				if err != nil {
 					return err
@@ -432,7 +435,7 @@ func (w *Web) proposalAct(name string) handler {
 		}
 		act := w.proposalActions()[name]
 		f := postForm(c, act.form, act.fields...)
-		err = act.run(c.UserContext(), r.viewer, id, f, c)
+		err = act.run(c.UserContext(), r.viewer, id, &f, c)
 		var ve domain.ValidationError
 		switch {
 		case errors.As(err, &ve):
