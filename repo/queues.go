@@ -53,15 +53,24 @@ type InboxItem struct {
 	UnitRole string `db:"unit_role"`
 }
 
+// inboxFrom is the rows of a unit's inbox ($1): its open items (with the
+// units: dispatched or accepted) joined to the unit's live assignment. The
+// items are found by the unit's columns on items, which dispatch, return and
+// merge keep equal to its active assignments: as primary unit through
+// items_unit_status_idx, as co-handling unit through items_open_co_units_idx.
+// Starting from the assignments instead reads the unit's history, since a
+// co-handling unit's assignment stays accepted after the item is closed.
+const inboxFrom = ` FROM items
+		JOIN (SELECT item_id AS a_item, unit_code AS a_unit, status AS stage, role AS unit_role FROM assignments
+			WHERE status IN ('assigned', 'accepted')) a ON a.a_item = items.id AND a.a_unit = $1
+		WHERE status IN ('dispatched', 'accepted')
+			AND (primary_unit_code = $1 OR co_unit_codes @> ARRAY[$1]::text[])`
+
 // Inbox returns the items a unit is working on (its assignment is assigned
 // or accepted and the item is with the units), the nearest due time first.
-// It reads the unit's live assignments through assignments_open_unit_idx.
 func (q *Q) Inbox(ctx context.Context, f InboxFilter) ([]InboxItem, error) {
 	var out []InboxItem
-	err := sqlxSelect(ctx, q, "inbox", &out, `SELECT `+itemCols+`, a.stage, a.unit_role FROM items
-		JOIN (SELECT item_id AS a_item, status AS stage, role AS unit_role FROM assignments
-			WHERE unit_code = $1 AND status IN ('assigned', 'accepted')) a ON a.a_item = items.id
-		WHERE status IN ('dispatched', 'accepted')
+	err := sqlxSelect(ctx, q, "inbox", &out, `SELECT `+itemCols+`, a.stage, a.unit_role`+inboxFrom+`
 			AND ($2 = '' OR a.stage = $2) AND ($3 = '' OR a.unit_role = $3) AND (NOT $4 OR overdue)
 			AND ($5 = '' OR kind = $5)
 		ORDER BY due_at ASC NULLS LAST, id LIMIT $6`, f.Unit, f.Stage, f.Role, f.Overdue, f.Kind, f.Limit)
@@ -85,10 +94,7 @@ func (q *Q) CountInbox(ctx context.Context, unit string, soon time.Time) (InboxC
 			count(*) FILTER (WHERE a.stage = 'accepted') AS working,
 			count(*) FILTER (WHERE overdue) AS overdue,
 			count(*) FILTER (WHERE NOT overdue AND due_at < $2) AS due_soon,
-			count(*) AS total
-		FROM items JOIN (SELECT item_id AS a_item, status AS stage FROM assignments
-			WHERE unit_code = $1 AND status IN ('assigned', 'accepted')) a ON a.a_item = items.id
-		WHERE status IN ('dispatched', 'accepted')`, unit, soon)
+			count(*) AS total`+inboxFrom, unit, soon)
 	return c, err
 }
 

@@ -328,6 +328,37 @@ func TestInbox(t *testing.T) {
 	}
 }
 
+// TestInboxCoHandling: an item another unit leads and the viewer's unit
+// co-handles is in the viewer's inbox, marked as such, until the unit
+// returns its part; the lead unit's inbox is not changed by it.
+func TestInboxCoHandling(t *testing.T) {
+	w := newWorld(t)
+	id, code := w.call(t, "", false)
+	w.s.Expect(t, 200, testenv.Req{Method: "POST", Path: fmt.Sprintf("/api/v1/items/%d/dispatch", id), Token: w.opToken,
+		Body: map[string]any{"primary_unit_code": "UB", "co_unit_codes": []string{"UA"}}})
+	staff := w.signIn(t, domain.RoleUnitStaff)
+	if row := rowOf(staff.Get("/console/inbox?role=co"), code); !strings.Contains(row, "本单位协办") || !strings.Contains(row, "乙处") {
+		t.Fatalf("co-handled item in UA's inbox: %q", row)
+	}
+	if p := staff.Get("/console/inbox?role=primary"); strings.Contains(p.Text(), code) {
+		t.Errorf("a co-handled item under 主办: %s", p.Text())
+	}
+	if p := staff.Get("/console/inbox"); !strings.Contains(p.Text(), "待签收 1 件") {
+		t.Errorf("counts of UA: %s", p.Text())
+	}
+	b := webtest.SignIn(t, w.s, w.otherB)
+	if row := rowOf(b.Get("/console/inbox"), code); row == "" || strings.Contains(row, "本单位协办") {
+		t.Errorf("UB's inbox row: %q", row)
+	}
+	staff.Post(fmt.Sprintf("/console/items/%d/return", id), url.Values{"reason": {"不属于本单位职责"}})
+	if p := staff.Get("/console/inbox"); strings.Contains(p.Text(), code) || !strings.Contains(p.Text(), "待签收 0 件") {
+		t.Errorf("UA's inbox after returning its part: %s", p.Text())
+	}
+	if p := b.Get("/console/inbox"); !strings.Contains(p.Text(), code) {
+		t.Errorf("UB's inbox after UA returned its part: %s", p.Text())
+	}
+}
+
 // failing fails every message for good.
 type failing struct{}
 
