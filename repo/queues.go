@@ -107,16 +107,20 @@ type VisitItem struct {
 
 // VisitQueue returns answered items (replied, or answered on the call) that
 // no rating has settled yet — none since the answer, or only dissatisfied
-// ones — the earliest visit due time first, through items_visit_due_idx.
+// ones — the earliest visit due time first. The choice reads
+// items_visit_queue_idx alone (an index-only scan beside the latest rating
+// of each), then the chosen rows are read whole.
 func (q *Q) VisitQueue(ctx context.Context, limit int) ([]VisitItem, error) {
 	var out []VisitItem
-	err := sqlxSelect(ctx, q, "visit queue", &out, `SELECT `+itemCols+`, r.satisfaction AS last_satisfaction FROM items
-		LEFT JOIN LATERAL (SELECT satisfaction FROM ratings WHERE ratings.item_id = items.id
-			AND ratings.created_at >= coalesce(items.replied_at, items.received_at)
-			ORDER BY ratings.created_at DESC, ratings.id DESC LIMIT 1) r ON true
-		WHERE status IN ('replied', 'answered') AND visit_due_at IS NOT NULL AND merged_into_id IS NULL
-			AND (r.satisfaction IS NULL OR r.satisfaction = 'dissatisfied')
-		ORDER BY visit_due_at, id LIMIT $1`, limit)
+	err := sqlxSelect(ctx, q, "visit queue", &out, `WITH v AS MATERIALIZED (
+			SELECT items.id AS v_id, items.visit_due_at AS v_due, r.satisfaction AS last_satisfaction FROM items
+			LEFT JOIN LATERAL (SELECT satisfaction FROM ratings WHERE ratings.item_id = items.id
+				AND ratings.created_at >= coalesce(items.replied_at, items.received_at)
+				ORDER BY ratings.created_at DESC, ratings.id DESC LIMIT 1) r ON true
+			WHERE status IN ('replied', 'answered') AND visit_due_at IS NOT NULL AND merged_into_id IS NULL
+				AND (r.satisfaction IS NULL OR r.satisfaction = 'dissatisfied')
+			ORDER BY visit_due_at, id LIMIT $1)
+		SELECT `+itemCols+`, v.last_satisfaction FROM v JOIN items ON items.id = v.v_id ORDER BY v.v_due, v.v_id`, limit)
 	return out, err
 }
 
