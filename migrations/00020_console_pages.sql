@@ -1,12 +1,15 @@
 -- +goose NO TRANSACTION
 -- +goose Up
--- A unit's inbox is read from its open items: the items with the units
--- (dispatched or accepted) whose primary unit it is (items_unit_status_idx)
--- or among whose co-handling units it is (this index, which holds open items
--- only). Reading the unit's assignments first was slower: a co-handling
--- unit's assignment stays accepted after the item is closed, so a unit's
--- "open" assignments grow with its history (9,000 at 1 M items, against
--- about 20 open items). Built concurrently: the items table stays writable.
+-- A unit's inbox is read from its open items (with the units: dispatched or
+-- accepted), not from its assignments: a co-handling unit's assignment stays
+-- accepted after the item is closed, so a unit's "open" assignments grow with
+-- its history (9,000 at 1 M items, against about 20 open items). As primary
+-- unit, its open items in due order with what the list and the counts read
+-- (2,398 for the busiest unit at 10 M items, of which the list shows 200):
+CREATE INDEX CONCURRENTLY IF NOT EXISTS items_open_unit_due_idx ON items (primary_unit_code, due_at, id)
+    INCLUDE (status, overdue, kind) WHERE status IN ('dispatched', 'accepted');
+-- as co-handling unit, the co-handling units of open items only. Built
+-- concurrently: the items table stays writable.
 CREATE INDEX CONCURRENTLY IF NOT EXISTS items_open_co_units_idx ON items USING gin (co_unit_codes)
     WHERE status IN ('dispatched', 'accepted');
 
@@ -24,3 +27,4 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS items_visit_queue_idx ON items (visit_du
 -- +goose Down
 DROP INDEX CONCURRENTLY IF EXISTS items_visit_queue_idx;
 DROP INDEX CONCURRENTLY IF EXISTS items_open_co_units_idx;
+DROP INDEX CONCURRENTLY IF EXISTS items_open_unit_due_idx;

@@ -53,27 +53,37 @@ type InboxItem struct {
 	UnitRole string `db:"unit_role"`
 }
 
-// inboxFrom is the rows of a unit's inbox ($1): its open items (with the
-// units: dispatched or accepted) joined to the unit's live assignment. The
-// items are found by the unit's columns on items, which dispatch, return and
-// merge keep equal to its active assignments: as primary unit through
-// items_unit_status_idx, as co-handling unit through items_open_co_units_idx.
-// Starting from the assignments instead reads the unit's history, since a
-// co-handling unit's assignment stays accepted after the item is closed.
-const inboxFrom = ` FROM items
-		JOIN (SELECT item_id AS a_item, unit_code AS a_unit, status AS stage, role AS unit_role FROM assignments
-			WHERE status IN ('assigned', 'accepted')) a ON a.a_item = items.id AND a.a_unit = $1
-		WHERE status IN ('dispatched', 'accepted')
-			AND (primary_unit_code = $1 OR co_unit_codes @> ARRAY[$1]::text[])`
+// inboxRows are the rows of a unit's inbox ($1): its open items (with the
+// units: dispatched or accepted) with its part in each. As primary unit they
+// are read in due order from items_open_unit_due_idx, and the unit's stage is
+// the item's status (dispatch makes both dispatched/assigned, signing for
+// makes both accepted, in one transaction; a return or a final answer takes
+// the item out of these statuses). As co-handling unit (few items, through
+// items_open_co_units_idx) the stage is its assignment's. Reading the
+// unit's assignments instead would read its history: a co-handling unit's
+// assignment stays accepted after the item is closed. $2 is the stage, $3
+// the role, $4 overdue only, $5 the kind ("" and false: all).
+const inboxRows = `SELECT id AS r_id, due_at AS r_due, overdue AS r_overdue,
+			CASE status WHEN 'dispatched' THEN 'assigned' ELSE 'accepted' END AS stage, 'primary' AS unit_role
+		FROM items WHERE status IN ('dispatched', 'accepted') AND primary_unit_code = $1 AND $3 IN ('', 'primary')
+			AND ($2 = '' OR status = CASE $2 WHEN 'assigned' THEN 'dispatched' ELSE 'accepted' END)
+			AND (NOT $4 OR overdue) AND ($5 = '' OR kind = $5)
+	UNION ALL
+	SELECT items.id, items.due_at, items.overdue, a.status, a.role
+		FROM items JOIN assignments a ON a.item_id = items.id AND a.unit_code = $1 AND a.status IN ('assigned', 'accepted')
+		WHERE items.status IN ('dispatched', 'accepted') AND items.co_unit_codes @> ARRAY[$1]::text[]
+			AND items.primary_unit_code IS DISTINCT FROM $1 AND $3 IN ('', 'co') AND ($2 = '' OR a.status = $2)
+			AND (NOT $4 OR items.overdue) AND ($5 = '' OR items.kind = $5)`
 
 // Inbox returns the items a unit is working on (its assignment is assigned
-// or accepted and the item is with the units), the nearest due time first.
+// or accepted and the item is with the units), the nearest due time first:
+// the first Limit rows are chosen from the index, then read whole.
 func (q *Q) Inbox(ctx context.Context, f InboxFilter) ([]InboxItem, error) {
 	var out []InboxItem
-	err := sqlxSelect(ctx, q, "inbox", &out, `SELECT `+itemCols+`, a.stage, a.unit_role`+inboxFrom+`
-			AND ($2 = '' OR a.stage = $2) AND ($3 = '' OR a.unit_role = $3) AND (NOT $4 OR overdue)
-			AND ($5 = '' OR kind = $5)
-		ORDER BY due_at ASC NULLS LAST, id LIMIT $6`, f.Unit, f.Stage, f.Role, f.Overdue, f.Kind, f.Limit)
+	err := sqlxSelect(ctx, q, "inbox", &out, `WITH r AS MATERIALIZED (SELECT * FROM (`+inboxRows+`) u
+			ORDER BY r_due ASC NULLS LAST, r_id LIMIT $6)
+		SELECT `+itemCols+`, r.stage, r.unit_role FROM r JOIN items ON items.id = r.r_id
+		ORDER BY r.r_due ASC NULLS LAST, r.r_id`, f.Unit, f.Stage, f.Role, f.Overdue, f.Kind, f.Limit)
 	return out, err
 }
 
@@ -90,11 +100,12 @@ type InboxCounts struct {
 // before soon and is not overdue yet.
 func (q *Q) CountInbox(ctx context.Context, unit string, soon time.Time) (InboxCounts, error) {
 	var c InboxCounts
-	err := sqlxGet(ctx, q, "count inbox", &c, `SELECT count(*) FILTER (WHERE a.stage = 'assigned') AS to_accept,
-			count(*) FILTER (WHERE a.stage = 'accepted') AS working,
-			count(*) FILTER (WHERE overdue) AS overdue,
-			count(*) FILTER (WHERE NOT overdue AND due_at < $2) AS due_soon,
-			count(*) AS total`+inboxFrom, unit, soon)
+	err := sqlxGet(ctx, q, "count inbox", &c, `SELECT count(*) FILTER (WHERE stage = 'assigned') AS to_accept,
+			count(*) FILTER (WHERE stage = 'accepted') AS working,
+			count(*) FILTER (WHERE r_overdue) AS overdue,
+			count(*) FILTER (WHERE NOT r_overdue AND r_due < $6) AS due_soon,
+			count(*) AS total
+		FROM (`+inboxRows+`) u`, unit, "", "", false, "", soon)
 	return c, err
 }
 
