@@ -339,9 +339,9 @@ func (c *Core) PlatformItem(ctx context.Context, in PlatformInput) (ItemView, bo
 // key is returned with created false.
 func (c *Core) createItem(ctx context.Context, it repo.Item, who actor) (repo.Item, bool, error) {
 	if it.CategoryCode != nil {
-		path, err := c.store.Q().CategoryPath(ctx, *it.CategoryCode)
+		path, err := c.categoryPath(ctx, c.store.Q(), *it.CategoryCode)
 		if err != nil {
-			return repo.Item{}, false, fmt.Errorf("read category: %w", err)
+			return repo.Item{}, false, err
 		}
 		if len(path) == 0 {
 			return repo.Item{}, false, domain.ValidationError{{Field: "category_code", Message: "no such category"}}
@@ -360,13 +360,7 @@ func (c *Core) createItem(ctx context.Context, it repo.Item, who actor) (repo.It
 				it.VisitDueAt = ptr(cal.NextWorkday(it.ReceivedAt))
 			}
 		}
-		var stored repo.Item
-		err = c.store.Tx(ctx, func(q *repo.Q) error {
-			var err error
-			stored, err = q.InsertItemWithEvent(ctx, it,
-				eventOf(it.ReceivedAt, 0, who, domain.ActCreate, "", domain.Status(it.Status), ""))
-			return err
-		})
+		stored, err := c.insertItem(ctx, it, eventOf(it.ReceivedAt, 0, who, domain.ActCreate, "", domain.Status(it.Status), ""))
 		switch {
 		case err == nil:
 			if stored.Status == string(domain.Received) {
@@ -391,6 +385,21 @@ func (c *Core) createItem(ctx context.Context, it repo.Item, who actor) (repo.It
 			return repo.Item{}, false, fmt.Errorf("store item: %w", err)
 		}
 	}
+}
+
+// insertItem stores a new item and its created event: committed together
+// with the items arriving at the same time when it can be, alone otherwise.
+func (c *Core) insertItem(ctx context.Context, it repo.Item, e repo.Event) (repo.Item, error) {
+	stored, err := c.store.InsertItemGrouped(ctx, it, e)
+	if !errors.Is(err, repo.ErrNotGrouped) {
+		return stored, err
+	}
+	err = c.store.Tx(ctx, func(q *repo.Q) error {
+		var err error
+		stored, err = q.InsertItemWithEvent(ctx, it, e)
+		return err
+	})
+	return stored, err
 }
 
 // codeAlphabet has no 0/O, 1/I/L: codes are read out on the phone.
