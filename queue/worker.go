@@ -93,15 +93,14 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	return mux
 }
 
+// handleRoute routes the task's item and every other item waiting with it,
+// in batches.
 func (w *Worker) handleRoute(ctx context.Context, t *asynq.Task) error {
-	p, err := DecodePayload(t.Payload())
-	if err != nil {
+	if _, err := DecodePayload(t.Payload()); err != nil {
 		return err
 	}
-	if _, err := w.core.RouteItem(ctx, p.ItemID); err != nil {
-		return fmt.Errorf("route item %d: %w", p.ItemID, err)
-	}
-	return nil
+	_, err := w.core.RouteWaiting(ctx)
+	return err
 }
 
 func (w *Worker) handleDeadline(ctx context.Context, t *asynq.Task) error {
