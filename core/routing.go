@@ -32,7 +32,7 @@ func (c *Core) RouteWaiting(ctx context.Context) (int, error) {
 				return err
 			}
 			claimed = len(items)
-			scheduled, err = c.route(ctx, q, items)
+			_, scheduled, err = c.route(ctx, q, items)
 			return err
 		})
 		if err != nil {
@@ -62,8 +62,9 @@ func (c *Core) RouteItem(ctx context.Context, id int64) (routed bool, err error)
 		if it.Status != string(domain.Received) {
 			return nil
 		}
-		routed = true
-		scheduled, err = c.route(ctx, q, []repo.Item{it})
+		var done []repo.Item
+		done, scheduled, err = c.route(ctx, q, []repo.Item{it})
+		routed = len(done) == 1
 		return err
 	})
 	if err != nil {
@@ -83,38 +84,44 @@ func (c *Core) scheduleDeadlines(items []repo.Item) {
 
 // route routes locked items in status received by the rules — to the
 // first usable rule's units, or to pending_dispatch when none matches — and
-// writes the result with one statement per table. It returns the items given
-// to units, whose deadlines are to be scheduled after commit.
-func (c *Core) route(ctx context.Context, q *repo.Q, items []repo.Item) ([]repo.Item, error) {
+// writes the result with one statement per table. It returns the items
+// routed, and those of them given to units, whose deadlines are to be
+// scheduled after commit.
+func (c *Core) route(ctx context.Context, q *repo.Q, items []repo.Item) (routed, assigned []repo.Item, err error) {
 	now := c.now()
 	var events []repo.Event
 	var plan assignPlan
-	var assigned []repo.Item
-	for i := range items {
-		it := &items[i]
-		e, p, ok, err := c.routeOne(ctx, q, it, now)
+	for _, it := range items {
+		e, p, ok, err := c.routeOne(ctx, q, &it, now)
 		if err != nil {
-			return nil, fmt.Errorf("route item %d: %w", it.ID, err)
+			if ctx.Err() != nil || repo.IsUnavailable(err) {
+				return nil, nil, err
+			}
+			// one item that cannot be routed must not hold up the others:
+			// it stays received, and the reconciler tries it again
+			c.log.Warn("item not routed; left waiting", "item_id", it.ID, "err", err)
+			continue
 		}
+		routed = append(routed, it)
 		events = append(events, e)
 		plan.add(p)
 		if ok {
-			assigned = append(assigned, *it)
+			assigned = append(assigned, it)
 		}
 	}
-	if err := q.SaveItems(ctx, items); err != nil {
-		return nil, err
+	if err := q.SaveItems(ctx, routed); err != nil {
+		return nil, nil, err
 	}
 	if err := q.AppendEvents(ctx, events); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := q.InsertAssignments(ctx, plan.assignments); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := q.NotifyUnits(ctx, plan.notices); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return assigned, nil
+	return routed, assigned, nil
 }
 
 // routeOne decides where one received item goes, changing it accordingly,
