@@ -3,9 +3,7 @@ package repo
 import (
 	"context"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"sync"
 	"time"
 )
@@ -220,9 +218,9 @@ func (q *Q) insertItems(ctx context.Context, batch []*intakeReq) (map[string]Ite
 	for i, r := range batch {
 		rows[i] = intakeRowOf(r.item, r.ev)
 	}
-	doc, err := json.Marshal(rows)
+	doc, err := asJSON("items", rows)
 	if err != nil {
-		return nil, fmt.Errorf("encode items: %w", err)
+		return nil, err
 	}
 	var out []Item
 	err = sqlxSelect(ctx, q, "insert items", &out, `WITH r AS MATERIALIZED (SELECT * FROM json_to_recordset($1::json) AS r(
@@ -245,7 +243,7 @@ func (q *Q) insertItems(ctx context.Context, batch []*intakeReq) (map[string]Ite
 			SELECT i.id, r.e_at, r.e_actor_id, r.e_actor, r.e_action, r.e_from, r.e_to, r.e_note, r.e_unit
 			FROM i JOIN r ON r.tracking_code = i.tracking_code ORDER BY i.id RETURNING item_id),
 		d AS (INSERT INTO stats_dirty (item_id) SELECT item_id FROM e)
-		SELECT * FROM i`, string(doc))
+		SELECT * FROM i`, doc)
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"time"
 )
 
 // The set-based statements of routing: a router claims many received items
@@ -30,60 +29,13 @@ func asJSON(what string, rows any) (string, error) {
 	return string(b), nil
 }
 
-// itemSaveRow is what SaveItems writes of an item: the fields of SaveItem.
-type itemSaveRow struct {
-	ID              int64      `json:"id"`
-	Status          string     `json:"status"`
-	CategoryCode    *string    `json:"category_code"`
-	Urgent          bool       `json:"urgent"`
-	PublishedAt     *time.Time `json:"published_at"`
-	Answer          string     `json:"answer"`
-	DispatchedAt    *time.Time `json:"dispatched_at"`
-	AcceptDueAt     *time.Time `json:"accept_due_at"`
-	DueAt           *time.Time `json:"due_at"`
-	OriginalDueAt   *time.Time `json:"original_due_at"`
-	RemindAt        *time.Time `json:"remind_at"`
-	RemindedAt      *time.Time `json:"reminded_at"`
-	Overdue         bool       `json:"overdue"`
-	OverdueAt       *time.Time `json:"overdue_at"`
-	PrimaryUnitCode *string    `json:"primary_unit_code"`
-	CoUnitCodes     []string   `json:"co_unit_codes"`
-	AcceptedAt      *time.Time `json:"accepted_at"`
-	RepliedAt       *time.Time `json:"replied_at"`
-	CompletedAt     *time.Time `json:"completed_at"`
-	HandleSeconds   *int64     `json:"handle_seconds"`
-	ClosedAt        *time.Time `json:"closed_at"`
-	VisitDueAt      *time.Time `json:"visit_due_at"`
-	ReopenedCount   int        `json:"reopened_count"`
-	MergedIntoID    *int64     `json:"merged_into_id"`
-	CitizenName     string     `json:"citizen_name"`
-	CitizenPhone    string     `json:"citizen_phone"`
-	CitizenEmail    string     `json:"citizen_email"`
-	AuthorID        string     `json:"author_id"`
-}
-
 // SaveItems writes every field an action may change, of many items in one
 // statement: SaveItem for a batch.
 func (q *Q) SaveItems(ctx context.Context, items []Item) error {
 	if len(items) == 0 {
 		return nil
 	}
-	rows := make([]itemSaveRow, len(items))
-	for i, it := range items {
-		rows[i] = itemSaveRow{ID: it.ID, Status: it.Status, CategoryCode: it.CategoryCode, Urgent: it.Urgent,
-			PublishedAt: it.PublishedAt, Answer: it.Answer, DispatchedAt: it.DispatchedAt, AcceptDueAt: it.AcceptDueAt,
-			DueAt: it.DueAt, OriginalDueAt: it.OriginalDueAt, RemindAt: it.RemindAt, RemindedAt: it.RemindedAt,
-			Overdue: it.Overdue, OverdueAt: it.OverdueAt, PrimaryUnitCode: it.PrimaryUnitCode,
-			CoUnitCodes: []string(it.CoUnitCodes), AcceptedAt: it.AcceptedAt, RepliedAt: it.RepliedAt,
-			CompletedAt: it.CompletedAt, HandleSeconds: it.HandleSeconds, ClosedAt: it.ClosedAt,
-			VisitDueAt: it.VisitDueAt, ReopenedCount: it.ReopenedCount, MergedIntoID: it.MergedIntoID,
-			CitizenName: it.CitizenName, CitizenPhone: it.CitizenPhone, CitizenEmail: it.CitizenEmail,
-			AuthorID: it.AuthorID}
-		if rows[i].CoUnitCodes == nil {
-			rows[i].CoUnitCodes = []string{}
-		}
-	}
-	doc, err := asJSON("items", rows)
+	doc, err := asJSON("items", items)
 	if err != nil {
 		return err
 	}
@@ -91,7 +43,7 @@ func (q *Q) SaveItems(ctx context.Context, items []Item) error {
 			urgent = r.urgent, published_at = r.published_at, answer = r.answer, dispatched_at = r.dispatched_at,
 			accept_due_at = r.accept_due_at, due_at = r.due_at, original_due_at = r.original_due_at,
 			remind_at = r.remind_at, reminded_at = r.reminded_at, overdue = r.overdue, overdue_at = r.overdue_at,
-			primary_unit_code = r.primary_unit_code, co_unit_codes = r.co_unit_codes, accepted_at = r.accepted_at,
+			primary_unit_code = r.primary_unit_code, co_unit_codes = coalesce(r.co_unit_codes, '{}'), accepted_at = r.accepted_at,
 			replied_at = r.replied_at, completed_at = r.completed_at, handle_seconds = r.handle_seconds,
 			closed_at = r.closed_at, visit_due_at = r.visit_due_at, reopened_count = r.reopened_count,
 			merged_into_id = r.merged_into_id, citizen_name = r.citizen_name, citizen_phone = r.citizen_phone,
@@ -110,31 +62,13 @@ func (q *Q) SaveItems(ctx context.Context, items []Item) error {
 	return nil
 }
 
-// eventRow is an event as AppendEvents reads it.
-type eventRow struct {
-	ItemID     int64     `json:"item_id"`
-	At         time.Time `json:"at"`
-	ActorID    *int64    `json:"actor_id"`
-	Actor      string    `json:"actor"`
-	Action     string    `json:"action"`
-	FromStatus *string   `json:"from_status"`
-	ToStatus   *string   `json:"to_status"`
-	Note       string    `json:"note"`
-	UnitCode   *string   `json:"unit_code"`
-}
-
 // AppendEvents adds events to their items' timelines and marks the items'
 // statistics for recomputation, in one statement: AppendEvent for a batch.
 func (q *Q) AppendEvents(ctx context.Context, events []Event) error {
 	if len(events) == 0 {
 		return nil
 	}
-	rows := make([]eventRow, len(events))
-	for i, e := range events {
-		rows[i] = eventRow{ItemID: e.ItemID, At: e.At, ActorID: e.ActorID, Actor: e.Actor, Action: e.Action,
-			FromStatus: e.FromStatus, ToStatus: e.ToStatus, Note: e.Note, UnitCode: e.UnitCode}
-	}
-	doc, err := asJSON("events", rows)
+	doc, err := asJSON("events", events)
 	if err != nil {
 		return err
 	}
@@ -151,28 +85,13 @@ func (q *Q) AppendEvents(ctx context.Context, events []Event) error {
 	return nil
 }
 
-// assignmentRow is a new assignment as InsertAssignments reads it.
-type assignmentRow struct {
-	ItemID      int64      `json:"item_id"`
-	UnitCode    string     `json:"unit_code"`
-	Role        string     `json:"role"`
-	Status      string     `json:"status"`
-	AssignedAt  time.Time  `json:"assigned_at"`
-	AcceptDueAt *time.Time `json:"accept_due_at"`
-}
-
 // InsertAssignments stores new assignments in one statement:
 // InsertAssignment for a batch.
 func (q *Q) InsertAssignments(ctx context.Context, as []Assignment) error {
 	if len(as) == 0 {
 		return nil
 	}
-	rows := make([]assignmentRow, len(as))
-	for i, a := range as {
-		rows[i] = assignmentRow{ItemID: a.ItemID, UnitCode: a.UnitCode, Role: a.Role, Status: a.Status,
-			AssignedAt: a.AssignedAt, AcceptDueAt: a.AcceptDueAt}
-	}
-	doc, err := asJSON("assignments", rows)
+	doc, err := asJSON("assignments", as)
 	if err != nil {
 		return err
 	}
