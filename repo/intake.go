@@ -6,6 +6,8 @@ import (
 	"errors"
 	"sync"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // Group commit of intake. Items arriving at once are stored by one
@@ -17,8 +19,11 @@ import (
 // commits.
 
 const (
-	// intakeCommitters is how many batches may be committing at once.
-	intakeCommitters = 4
+	// intakeCommitters is how many batches may be committing at once: two,
+	// so that a slow commit does not hold up intake, and few, so that under
+	// load each batch carries many items (measured: one to four committers at
+	// 16 connections).
+	intakeCommitters = 2
 	// maxIntakeBatch is the most items one statement carries.
 	maxIntakeBatch = 256
 	// intakeBatchTimeout bounds a batch whose requests carry no deadline.
@@ -34,10 +39,15 @@ var ErrNotGrouped = errors.New("item not stored with its group")
 // intake is the group committer of a Store.
 type intake struct {
 	store *Store
-	reqs  chan *intakeReq
-	stop  chan struct{}
-	once  sync.Once
-	wg    sync.WaitGroup
+	// stmt is the grouped insert, prepared on first use (the tables do not
+	// exist before the migrations run), so Postgres plans it once per
+	// connection rather than for every batch
+	stmtMu sync.Mutex
+	stmt   *sqlx.Stmt
+	reqs   chan *intakeReq
+	stop   chan struct{}
+	once   sync.Once
+	wg     sync.WaitGroup
 }
 
 type intakeReq struct {
@@ -65,6 +75,23 @@ func newIntake(s *Store) *intake {
 func (in *intake) close() {
 	in.once.Do(func() { close(in.stop) })
 	in.wg.Wait()
+	if in.stmt != nil {
+		_ = in.stmt.Close()
+	}
+}
+
+// statement is the prepared grouped insert.
+func (in *intake) statement(ctx context.Context) (*sqlx.Stmt, error) {
+	in.stmtMu.Lock()
+	defer in.stmtMu.Unlock()
+	if in.stmt == nil {
+		st, err := in.store.db.PreparexContext(ctx, insertItemsSQL)
+		if err != nil {
+			return nil, dbError("prepare the grouped insert", err)
+		}
+		in.stmt = st
+	}
+	return in.stmt, nil
 }
 
 // InsertItemGrouped stores a new item with its first event (e, whose ItemID
@@ -130,7 +157,7 @@ func (in *intake) commit(batch []*intakeReq) {
 	// on an error the statement stored nothing: each item is then stored
 	// alone, which names what was wrong, or fails the same way if the
 	// database is gone
-	stored, _ := in.store.Q().insertItems(ctx, live)
+	stored, _ := in.insertItems(ctx, live)
 	for _, r := range live {
 		it, ok := stored[r.item.TrackingCode]
 		if !ok {
@@ -213,7 +240,7 @@ func intakeRowOf(it Item, e Event) intakeRow {
 // insertItems stores a batch in one statement and returns the stored items
 // by tracking code. An item whose code is taken is left out (ON CONFLICT DO
 // NOTHING), so it is missing from the answer.
-func (q *Q) insertItems(ctx context.Context, batch []*intakeReq) (map[string]Item, error) {
+func (in *intake) insertItems(ctx context.Context, batch []*intakeReq) (map[string]Item, error) {
 	rows := make([]intakeRow, len(batch))
 	for i, r := range batch {
 		rows[i] = intakeRowOf(r.item, r.ev)
@@ -222,29 +249,12 @@ func (q *Q) insertItems(ctx context.Context, batch []*intakeReq) (map[string]Ite
 	if err != nil {
 		return nil, err
 	}
-	var out []Item
-	err = sqlxSelect(ctx, q, "insert items", &out, `WITH r AS MATERIALIZED (SELECT * FROM json_to_recordset($1::json) AS r(
-			tracking_code text, secret_hash bytea, channel text, kind text, category_code text, title text, content text,
-			status text, urgent boolean, confidential boolean, citizen_name text, citizen_phone text, citizen_email text,
-			author_id text, region text, source_url text, upstream_due_at timestamptz, publish_consent boolean,
-			answer text, received_at timestamptz, replied_at timestamptz, created_by bigint, posted_at timestamptz,
-			visit_due_at timestamptz, kb_article_id bigint, e_at timestamptz, e_actor_id bigint, e_actor text,
-			e_action text, e_from text, e_to text, e_note text, e_unit text)),
-		i AS (INSERT INTO items (tracking_code, secret_hash, channel, kind, category_code, title, content, status, urgent,
-				confidential, citizen_name, citizen_phone, citizen_email, author_id, region, source_url, upstream_due_at,
-				publish_consent, answer, received_at, replied_at, created_by, posted_at, visit_due_at, kb_article_id)
-			SELECT tracking_code, secret_hash, channel, kind, category_code, title, content, status, urgent,
-				confidential, citizen_name, citizen_phone, citizen_email, author_id, region, source_url, upstream_due_at,
-				publish_consent, answer, received_at, replied_at, created_by, posted_at, visit_due_at, kb_article_id
-			FROM r ORDER BY received_at
-			ON CONFLICT DO NOTHING
-			RETURNING `+itemCols+`),
-		e AS (INSERT INTO events (item_id, at, actor_id, actor, action, from_status, to_status, note, unit_code)
-			SELECT i.id, r.e_at, r.e_actor_id, r.e_actor, r.e_action, r.e_from, r.e_to, r.e_note, r.e_unit
-			FROM i JOIN r ON r.tracking_code = i.tracking_code ORDER BY i.id RETURNING item_id),
-		d AS (INSERT INTO stats_dirty (item_id) SELECT item_id FROM e)
-		SELECT * FROM i`, doc)
+	st, err := in.statement(ctx)
 	if err != nil {
+		return nil, err
+	}
+	var out []Item
+	if err := dbError("insert items", st.SelectContext(ctx, &out, doc)); err != nil {
 		return nil, err
 	}
 	stored := make(map[string]Item, len(out))
@@ -253,3 +263,27 @@ func (q *Q) insertItems(ctx context.Context, batch []*intakeReq) (map[string]Ite
 	}
 	return stored, nil
 }
+
+// insertItemsSQL stores the items of a JSON document ($1) with their created
+// events and statistics marks.
+const insertItemsSQL = `WITH r AS MATERIALIZED (SELECT * FROM json_to_recordset($1::json) AS r(
+		tracking_code text, secret_hash bytea, channel text, kind text, category_code text, title text, content text,
+		status text, urgent boolean, confidential boolean, citizen_name text, citizen_phone text, citizen_email text,
+		author_id text, region text, source_url text, upstream_due_at timestamptz, publish_consent boolean,
+		answer text, received_at timestamptz, replied_at timestamptz, created_by bigint, posted_at timestamptz,
+		visit_due_at timestamptz, kb_article_id bigint, e_at timestamptz, e_actor_id bigint, e_actor text,
+		e_action text, e_from text, e_to text, e_note text, e_unit text)),
+	i AS (INSERT INTO items (tracking_code, secret_hash, channel, kind, category_code, title, content, status, urgent,
+			confidential, citizen_name, citizen_phone, citizen_email, author_id, region, source_url, upstream_due_at,
+			publish_consent, answer, received_at, replied_at, created_by, posted_at, visit_due_at, kb_article_id)
+		SELECT tracking_code, secret_hash, channel, kind, category_code, title, content, status, urgent,
+			confidential, citizen_name, citizen_phone, citizen_email, author_id, region, source_url, upstream_due_at,
+			publish_consent, answer, received_at, replied_at, created_by, posted_at, visit_due_at, kb_article_id
+		FROM r ORDER BY received_at
+		ON CONFLICT DO NOTHING
+		RETURNING ` + itemCols + `),
+	e AS (INSERT INTO events (item_id, at, actor_id, actor, action, from_status, to_status, note, unit_code)
+		SELECT i.id, r.e_at, r.e_actor_id, r.e_actor, r.e_action, r.e_from, r.e_to, r.e_note, r.e_unit
+		FROM i JOIN r ON r.tracking_code = i.tracking_code ORDER BY i.id RETURNING item_id),
+	d AS (INSERT INTO stats_dirty (item_id) SELECT item_id FROM e)
+	SELECT * FROM i`
