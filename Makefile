@@ -34,7 +34,8 @@ vulncheck:
 
 # Benchmarks and load runs at 1 and 10 million items (BENCH_SIZES to change);
 # see docs/BENCHMARKS.md. Takes a while the first time: it loads demo data.
-bench: services build
+bench: build
+	@scripts/services.sh --bench
 	@scripts/bench.sh
 
 # The fault suite alone (it also runs in make test).

@@ -64,7 +64,7 @@ func BenchmarkIntake(b *testing.B) {
 }
 
 // BenchmarkRoutingLatency measures the time from a call's 201 until the
-// worker has routed it, with calls arriving steadily (50 a second).
+// worker has routed it, with calls arriving steadily (100 a second).
 func BenchmarkRoutingLatency(b *testing.B) {
 	s, op := server(b)
 	db := s.DB(b)
@@ -74,7 +74,7 @@ func BenchmarkRoutingLatency(b *testing.B) {
 		wg   sync.WaitGroup
 	)
 	b.ResetTimer()
-	tick := time.NewTicker(20 * time.Millisecond)
+	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
 	for i := 0; i < b.N; i++ {
 		<-tick.C

@@ -199,6 +199,7 @@ func (c *Core) comparePassword(ctx context.Context, hash []byte, password string
 
 // openSession writes a new session and ends the oldest ones beyond the cap.
 func (c *Core) openSession(ctx context.Context, u repo.User) (LoginResult, error) {
+	defer c.changed(repo.ChangeSessions)
 	token, err := randomToken(32)
 	if err != nil {
 		return LoginResult{}, err
@@ -221,6 +222,7 @@ func (c *Core) openSession(ctx context.Context, u repo.User) (LoginResult, error
 
 // Logout ends the session of a token at once.
 func (c *Core) Logout(ctx context.Context, token string) error {
+	defer c.changed(repo.ChangeSessions)
 	return c.store.Q().RevokeSession(ctx, tokenHash(token))
 }
 
@@ -237,20 +239,32 @@ func (c *Core) viewerOf(ctx context.Context, token string, kind repo.SessionKind
 	if token == "" || len(token) > 256 {
 		return domain.Viewer{}, domain.ErrNotFound
 	}
-	th := tokenHash(token)
-	s, err := c.store.Q().LiveSessionUser(ctx, th, kind, c.set.SessionIdle)
-	if errors.Is(err, repo.ErrNotFound) {
-		return domain.Viewer{}, domain.ErrNotFound
-	}
-	if err != nil {
-		return domain.Viewer{}, fmt.Errorf("read session: %w", err)
-	}
-	if c.now().Sub(s.LastSeen) >= c.sessionTouchEvery() {
-		if err := c.store.Q().TouchSession(ctx, th); err != nil {
-			return domain.Viewer{}, err
+	key := sessionKey{hash: sha256.Sum256([]byte(token)), kind: kind}
+	now := c.now()
+	e, gen, ok := c.caches.sessions.get(key)
+	// a session idle too long by this process's view may have been used on
+	// another: ask the database
+	if !ok || !c.caches.on.Load() || !now.Before(e.expires) || now.Sub(e.lastSeen) >= c.set.SessionIdle {
+		s, err := c.store.Q().LiveSessionUser(ctx, key.hash[:], kind, c.set.SessionIdle)
+		if errors.Is(err, repo.ErrNotFound) {
+			return domain.Viewer{}, domain.ErrNotFound
+		}
+		if err != nil {
+			return domain.Viewer{}, fmt.Errorf("read session: %w", err)
+		}
+		e = cachedSession{viewer: domain.Viewer{ID: s.ID, Username: s.Username, Role: domain.Role(s.Role),
+			UnitCode: strOr(s.UnitCode)}, expires: s.ExpiresAt, lastSeen: s.LastSeen, at: time.Now()}
+		if c.caches.on.Load() {
+			c.caches.sessions.put(key, e, gen)
 		}
 	}
-	return domain.Viewer{ID: s.ID, Username: s.Username, Role: domain.Role(s.Role), UnitCode: strOr(s.UnitCode)}, nil
+	if now.Sub(e.lastSeen) >= c.sessionTouchEvery() {
+		if err := c.store.Q().TouchSession(ctx, key.hash[:]); err != nil {
+			return domain.Viewer{}, err
+		}
+		c.caches.sessions.touched(key, now)
+	}
+	return e.viewer, nil
 }
 
 // PasswordChange is a user's change of their own password.
@@ -263,6 +277,7 @@ type PasswordChange struct {
 // one (counted against the login throttle like a login), and ends every
 // other session of the account; the session of token stays.
 func (c *Core) ChangePassword(ctx context.Context, v domain.Viewer, token, clientIP string, in PasswordChange) error {
+	defer c.changed(repo.ChangeSessions)
 	var ve domain.ValidationError
 	if in.OldPassword == "" || len(in.OldPassword) > 1024 {
 		ve.Add("old_password", "required")

@@ -81,15 +81,23 @@ func (c *Core) PutCalendarYear(ctx context.Context, year int, in CalendarYear) (
 		return CalendarYear{}, err
 	}
 	c.invalidateCalendar()
+	c.changed(repo.ChangeCalendar)
 	return c.GetCalendarYear(ctx, year)
 }
 
 // Calendar returns the working calendar, reloading it from the database when
-// another process changed it (checked at most every 30 seconds).
+// it changed: at once when the change is announced (see cache.go), and
+// otherwise when a check of its version, at most every 30 seconds, finds it
+// changed.
 func (c *Core) Calendar(ctx context.Context) (*calendar.Calendar, error) {
 	c.calMu.Lock()
 	defer c.calMu.Unlock()
-	if c.cal != nil && time.Since(c.calChecked) < 30*time.Second {
+	age, gen := time.Since(c.calChecked), c.caches.calendar.Load()
+	fresh := age < 30*time.Second
+	if c.caches.on.Load() {
+		fresh = gen == c.calGen && age < cacheMaxAge
+	}
+	if c.cal != nil && fresh {
 		return c.cal, nil
 	}
 	version, err := c.store.Q().CalendarVersion(ctx)
@@ -99,7 +107,7 @@ func (c *Core) Calendar(ctx context.Context) (*calendar.Calendar, error) {
 		}
 		return nil, fmt.Errorf("read calendar version: %w", err)
 	}
-	c.calChecked = time.Now()
+	c.calChecked, c.calGen = time.Now(), gen
 	if c.cal != nil && version == c.calVersion {
 		return c.cal, nil
 	}

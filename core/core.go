@@ -74,10 +74,13 @@ type Core struct {
 	log   *slog.Logger
 	now   func() time.Time
 
+	caches caches
+
 	calMu      sync.Mutex
 	cal        *calendar.Calendar
 	calVersion string
 	calChecked time.Time
+	calGen     uint64 // caches.calendar when cal was checked
 
 	dummyOnce sync.Once
 	dummyHash []byte

@@ -62,16 +62,11 @@ func (c *Core) Dispatch(ctx context.Context, v domain.Viewer, id int64, in Dispa
 // deadlines from the SLA policy and the working calendar, records the event
 // and tells the units' staff. The caller has checked the units.
 func (c *Core) assign(ctx context.Context, q *repo.Q, it *repo.Item, primary string, co []string, who actor, a domain.Action, note string, now time.Time) error {
-	cal, err := c.Calendar(ctx)
-	if err != nil {
-		return err
-	}
-	pol, err := c.policy(ctx, q, it.Kind)
-	if err != nil {
-		return err
-	}
-	d := domain.ComputeDeadlines(cal, pol, now, it.Urgent, it.UpstreamDueAt)
 	if err := transition(ctx, q, now, it, who, a, note); err != nil {
+		return err
+	}
+	p, err := c.planAssign(ctx, q, it, primary, co, now)
+	if err != nil {
 		return err
 	}
 	// a re-dispatch replaces what is left of earlier assignments
@@ -81,15 +76,49 @@ func (c *Core) assign(ctx context.Context, q *repo.Q, it *repo.Item, primary str
 	if err := q.WithdrawPendingExtensions(ctx, it.ID); err != nil {
 		return err
 	}
-	for i, unit := range append([]string{primary}, co...) {
+	if err := q.InsertAssignments(ctx, p.assignments); err != nil {
+		return fmt.Errorf("assign item %d: %w", it.ID, err)
+	}
+	if err := q.SaveItem(ctx, *it); err != nil {
+		return err
+	}
+	return q.NotifyUnits(ctx, p.notices)
+}
+
+// assignPlan is what giving items to units writes besides the items: the
+// assignments and a notice to each unit.
+type assignPlan struct {
+	assignments []repo.Assignment
+	notices     []repo.UnitNotice
+}
+
+func (p *assignPlan) add(o assignPlan) {
+	p.assignments = append(p.assignments, o.assignments...)
+	p.notices = append(p.notices, o.notices...)
+}
+
+// planAssign sets an item's units, deadlines and dispatch fields for its
+// assignment to primary and co at now, and returns the rows that go with
+// it; it writes nothing.
+func (c *Core) planAssign(ctx context.Context, q *repo.Q, it *repo.Item, primary string, co []string, now time.Time) (assignPlan, error) {
+	cal, err := c.Calendar(ctx)
+	if err != nil {
+		return assignPlan{}, err
+	}
+	pol, err := c.policy(ctx, q, it.Kind)
+	if err != nil {
+		return assignPlan{}, err
+	}
+	d := domain.ComputeDeadlines(cal, pol, now, it.Urgent, it.UpstreamDueAt)
+	units := append([]string{primary}, co...)
+	var p assignPlan
+	for i, unit := range units {
 		role := domain.PrimaryUnit
 		if i > 0 {
 			role = domain.CoUnit
 		}
-		if _, err := q.InsertAssignment(ctx, repo.Assignment{ItemID: it.ID, UnitCode: unit, Role: string(role),
-			Status: string(domain.AssignAssigned), AssignedAt: now, AcceptDueAt: &d.AcceptDue}); err != nil {
-			return fmt.Errorf("assign item %d to %s: %w", it.ID, unit, err)
-		}
+		p.assignments = append(p.assignments, repo.Assignment{ItemID: it.ID, UnitCode: unit, Role: string(role),
+			Status: string(domain.AssignAssigned), AssignedAt: now, AcceptDueAt: &d.AcceptDue})
 	}
 	it.PrimaryUnitCode = &primary
 	it.CoUnitCodes = co
@@ -98,15 +127,10 @@ func (c *Core) assign(ctx context.Context, q *repo.Q, it *repo.Item, primary str
 	it.OriginalDueAt, it.RemindedAt = nil, nil
 	it.Overdue, it.OverdueAt = false, nil
 	it.AcceptedAt, it.RepliedAt, it.CompletedAt, it.HandleSeconds = nil, nil, nil, nil
-	if err := q.SaveItem(ctx, *it); err != nil {
-		return err
-	}
 	msg := fmt.Sprintf("新交办件 %s:%s(%s前签收,%s前办结)", it.TrackingCode, unitText(*it, it.Title),
 		d.AcceptDue.In(c.set.Location).Format("01-02 15:04"), d.Due.In(c.set.Location).Format("01-02 15:04"))
-	for _, unit := range append([]string{primary}, co...) {
-		if err := c.notifyUnit(ctx, q, unit, false, it.ID, "assigned", msg); err != nil {
-			return err
-		}
+	for _, unit := range units {
+		p.notices = append(p.notices, repo.UnitNotice{UnitCode: unit, ItemID: it.ID, Type: "assigned", Message: msg})
 	}
-	return nil
+	return p, nil
 }

@@ -49,11 +49,21 @@ func eventOf(at time.Time, itemID int64, who actor, a domain.Action, from, to do
 // transition moves a locked item through the state machine and records the
 // event; it does not save the item.
 func transition(ctx context.Context, q *repo.Q, at time.Time, it *repo.Item, who actor, a domain.Action, note string) error {
-	from := domain.Status(it.Status)
-	to, err := domain.Next(from, a)
+	e, err := transitionEvent(at, it, who, a, note)
 	if err != nil {
 		return err
 	}
+	return q.AppendEvent(ctx, e)
+}
+
+// transitionEvent moves an item through the state machine and returns the
+// event to record; it writes nothing.
+func transitionEvent(at time.Time, it *repo.Item, who actor, a domain.Action, note string) (repo.Event, error) {
+	from := domain.Status(it.Status)
+	to, err := domain.Next(from, a)
+	if err != nil {
+		return repo.Event{}, err
+	}
 	it.Status = string(to)
-	return event(ctx, q, at, it.ID, who, a, from, to, note)
+	return eventOf(at, it.ID, who, a, from, to, note), nil
 }

@@ -105,6 +105,12 @@ func newFixture(t *testing.T, opts ...func(*core.Settings)) *fixture {
 		o(&set)
 	}
 	c := core.New(store, tasks, set, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	// with the caches on, as in a running process
+	watchCtx, stopWatching := context.WithCancel(ctx)
+	watched := make(chan struct{})
+	go func() { defer close(watched); c.WatchChanges(watchCtx) }()
+	t.Cleanup(func() { stopWatching(); <-watched })
+	testenv.Eventually(t, 10*time.Second, "the caches to hear the database's announcements", c.CachesOn)
 	f := &fixture{ctx: ctx, store: store, core: c, tasks: tasks}
 	name := "一号单位"
 	if _, err := c.CreateUnit(ctx, core.UnitInput{Code: "U1", Name: &name}); err != nil {

@@ -384,9 +384,9 @@ func (c *Core) createItem(ctx context.Context, it repo.Item, who actor) (repo.It
 // it is given), and its error undoes the insert.
 func (c *Core) createItemThen(ctx context.Context, it repo.Item, who actor, then func(*repo.Q, *repo.Item) error) (repo.Item, bool, error) {
 	if it.CategoryCode != nil {
-		path, err := c.store.Q().CategoryPath(ctx, *it.CategoryCode)
+		path, err := c.categoryPath(ctx, c.store.Q(), *it.CategoryCode)
 		if err != nil {
-			return repo.Item{}, false, fmt.Errorf("read category: %w", err)
+			return repo.Item{}, false, err
 		}
 		if len(path) == 0 {
 			return repo.Item{}, false, domain.ValidationError{{Field: "category_code", Message: "no such category"}}
@@ -405,16 +405,7 @@ func (c *Core) createItemThen(ctx context.Context, it repo.Item, who actor, then
 				it.VisitDueAt = ptr(cal.NextWorkday(it.ReceivedAt))
 			}
 		}
-		var stored repo.Item
-		err = c.store.Tx(ctx, func(q *repo.Q) error {
-			var err error
-			stored, err = q.InsertItemWithEvent(ctx, it,
-				eventOf(it.ReceivedAt, 0, who, domain.ActCreate, "", domain.Status(it.Status), ""))
-			if err != nil || then == nil {
-				return err
-			}
-			return then(q, &stored)
-		})
+		stored, err := c.insertItem(ctx, it, eventOf(it.ReceivedAt, 0, who, domain.ActCreate, "", domain.Status(it.Status), ""), then)
 		switch {
 		case err == nil:
 			if stored.Status == string(domain.Received) {
@@ -439,6 +430,28 @@ func (c *Core) createItemThen(ctx context.Context, it repo.Item, who actor, then
 			return repo.Item{}, false, fmt.Errorf("store item: %w", err)
 		}
 	}
+}
+
+// insertItem stores a new item and its created event: committed together
+// with the items arriving at the same time when it can be, alone otherwise.
+// then, when not nil, runs on the stored item in the item's own transaction
+// (such an item is never grouped), and its error undoes the insert.
+func (c *Core) insertItem(ctx context.Context, it repo.Item, e repo.Event, then func(*repo.Q, *repo.Item) error) (repo.Item, error) {
+	if then == nil {
+		stored, err := c.store.InsertItemGrouped(ctx, it, e)
+		if !errors.Is(err, repo.ErrNotGrouped) {
+			return stored, err
+		}
+	}
+	var stored repo.Item
+	err := c.store.Tx(ctx, func(q *repo.Q) error {
+		var err error
+		if stored, err = q.InsertItemWithEvent(ctx, it, e); err != nil || then == nil {
+			return err
+		}
+		return then(q, &stored)
+	})
+	return stored, err
 }
 
 // codeAlphabet has no 0/O, 1/I/L: codes are read out on the phone.

@@ -5,95 +5,182 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"hotline/domain"
 	"hotline/repo"
 )
 
-// RouteItem routes an item in status received by the rules: to the matching
-// rule's units, or to pending_dispatch when none matches. It is the handler of
-// the item:route task and is idempotent: an item no longer in received (routed
-// already, dispatched by hand, answered) is left alone and routed reports false.
+// routeBatchSize is the most items one routing transaction claims.
+const routeBatchSize = 200
+
+// RouteWaiting routes every item waiting in status received, oldest first,
+// in transactions of up to routeBatchSize items, until none is left or ctx
+// ends. It is the handler of the item:route task: a task names one item but
+// routes all that wait, so a burst of intake is routed by a few
+// transactions. Items another router holds are skipped, and an item no
+// longer received is never claimed, so each item is routed once; the
+// reconciler queues a task for any item left waiting.
+func (c *Core) RouteWaiting(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		var claimed int
+		var scheduled []repo.Item
+		err := c.store.Tx(ctx, func(q *repo.Q) error {
+			items, err := q.ClaimReceived(ctx, routeBatchSize)
+			if err != nil {
+				return err
+			}
+			claimed = len(items)
+			_, scheduled, err = c.route(ctx, q, items)
+			return err
+		})
+		if err != nil {
+			return total, fmt.Errorf("route waiting items: %w", err)
+		}
+		total += claimed
+		c.scheduleDeadlines(scheduled)
+		if claimed < routeBatchSize || ctx.Err() != nil {
+			return total, nil
+		}
+	}
+}
+
+// RouteItem routes one item in status received; an item no longer received
+// (routed already, dispatched by hand, answered) is left alone and routed
+// reports false.
 func (c *Core) RouteItem(ctx context.Context, id int64) (routed bool, err error) {
-	var scheduled *repo.Item
+	var scheduled []repo.Item
 	err = c.store.Tx(ctx, func(q *repo.Q) error {
-		routed, scheduled, err = c.routeInTx(ctx, q, id)
+		it, err := q.LockItem(ctx, id)
+		if errors.Is(err, repo.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("lock item %d: %w", id, err)
+		}
+		if it.Status != string(domain.Received) {
+			return nil
+		}
+		var done []repo.Item
+		done, scheduled, err = c.route(ctx, q, []repo.Item{it})
+		routed = len(done) == 1
 		return err
 	})
 	if err != nil {
 		return false, err
 	}
-	if scheduled != nil {
-		c.tasks.ScheduleDeadlines(scheduled.ID, scheduled.RemindAt, scheduled.AcceptDueAt, scheduled.DueAt)
-	}
+	c.scheduleDeadlines(scheduled)
 	return routed, nil
 }
 
-// routeInTx locks the item and routes it if it is still received. scheduled is
-// the item assigned to units (whose deadlines are to be scheduled after commit),
-// nil when it went to pending_dispatch or was left alone.
-func (c *Core) routeInTx(ctx context.Context, q *repo.Q, id int64) (routed bool, scheduled *repo.Item, err error) {
-	it, err := q.LockItem(ctx, id)
-	if errors.Is(err, repo.ErrNotFound) {
-		return false, nil, nil
+// scheduleDeadlines asks for the deadline checks of items just given to
+// units, after their commit.
+func (c *Core) scheduleDeadlines(items []repo.Item) {
+	for _, it := range items {
+		c.tasks.ScheduleDeadlines(it.ID, it.RemindAt, it.AcceptDueAt, it.DueAt)
 	}
+}
+
+// route routes locked items in status received by the rules — to the
+// first usable rule's units, or to pending_dispatch when none matches — and
+// writes the result with one statement per table. It returns the items
+// routed, and those of them given to units, whose deadlines are to be
+// scheduled after commit.
+func (c *Core) route(ctx context.Context, q *repo.Q, items []repo.Item) (routed, assigned []repo.Item, err error) {
+	now := c.now()
+	var events []repo.Event
+	var plan assignPlan
+	for _, it := range items {
+		e, p, ok, err := c.routeOne(ctx, q, &it, now)
+		if err != nil {
+			if ctx.Err() != nil || repo.IsUnavailable(err) {
+				return nil, nil, err
+			}
+			// one item that cannot be routed must not hold up the others:
+			// it stays received, and the reconciler tries it again
+			c.log.Warn("item not routed; left waiting", "item_id", it.ID, "err", err)
+			continue
+		}
+		routed = append(routed, it)
+		events = append(events, e)
+		plan.add(p)
+		if ok {
+			assigned = append(assigned, it)
+		}
+	}
+	if err := q.SaveItems(ctx, routed); err != nil {
+		return nil, nil, err
+	}
+	if err := q.AppendEvents(ctx, events); err != nil {
+		return nil, nil, err
+	}
+	if err := q.InsertAssignments(ctx, plan.assignments); err != nil {
+		return nil, nil, err
+	}
+	if err := q.NotifyUnits(ctx, plan.notices); err != nil {
+		return nil, nil, err
+	}
+	return routed, assigned, nil
+}
+
+// routeOne decides where one received item goes, changing it accordingly,
+// and returns its event and, when a rule matched (assigned), its assignments
+// and notices. It writes nothing.
+func (c *Core) routeOne(ctx context.Context, q *repo.Q, it *repo.Item, now time.Time) (repo.Event, assignPlan, bool, error) {
+	in, err := c.routeInput(ctx, q, *it)
 	if err != nil {
-		return false, nil, fmt.Errorf("lock item %d: %w", id, err)
+		return repo.Event{}, assignPlan{}, false, err
 	}
-	if it.Status != string(domain.Received) {
-		return false, nil, nil
-	}
-	in, err := routeInput(ctx, q, it)
+	rules, err := c.sortedRules(ctx, q)
 	if err != nil {
-		return false, nil, err
-	}
-	rules, err := sortedRules(ctx, q)
-	if err != nil {
-		return false, nil, err
+		return repo.Event{}, assignPlan{}, false, err
 	}
 	rule, ok, err := c.firstUsableRule(ctx, q, rules, in, it.ID)
 	if err != nil {
-		return false, nil, err
+		return repo.Event{}, assignPlan{}, false, err
 	}
-	now := c.now()
 	if !ok {
-		if err := transition(ctx, q, now, &it, systemActor(), domain.ActRouteUnmatched, "无匹配的分派规则,待人工分派"); err != nil {
-			return false, nil, err
-		}
-		return true, nil, q.SaveItem(ctx, it)
+		e, err := transitionEvent(now, it, systemActor(), domain.ActRouteUnmatched, "无匹配的分派规则,待人工分派")
+		return e, assignPlan{}, false, err
 	}
-	if err := c.assign(ctx, q, &it, rule.PrimaryUnitCode, rule.CoUnitCodes, systemActor(), domain.ActRoute, routeNote(rule), now); err != nil {
-		return false, nil, err
+	e, err := transitionEvent(now, it, systemActor(), domain.ActRoute, routeNote(rule))
+	if err != nil {
+		return repo.Event{}, assignPlan{}, false, err
 	}
-	return true, &it, nil
+	p, err := c.planAssign(ctx, q, it, rule.PrimaryUnitCode, rule.CoUnitCodes, now)
+	return e, p, true, err
 }
 
 // routeInput is what the rules match an item on.
-func routeInput(ctx context.Context, q *repo.Q, it repo.Item) (domain.RouteInput, error) {
+func (c *Core) routeInput(ctx context.Context, q *repo.Q, it repo.Item) (domain.RouteInput, error) {
 	in := domain.RouteInput{Channel: domain.Channel(it.Channel), Kind: domain.Kind(it.Kind), Region: it.Region,
 		Text: it.Title + "\n" + it.Content}
 	if it.CategoryCode != nil {
-		path, err := q.CategoryPath(ctx, *it.CategoryCode)
+		path, err := c.categoryPath(ctx, q, *it.CategoryCode)
 		if err != nil {
-			return in, fmt.Errorf("read category: %w", err)
+			return in, err
 		}
 		in.CategoryPath = path
 	}
 	return in, nil
 }
 
-// sortedRules reads the routing rules in the order they are tried.
-func sortedRules(ctx context.Context, q *repo.Q) ([]domain.Rule, error) {
-	rows, err := q.ListRules(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("read routing rules: %w", err)
-	}
-	rules := make([]domain.Rule, len(rows))
-	for i, r := range rows {
-		rules[i] = ruleFromRow(r)
-	}
-	domain.SortRules(rules)
-	return rules, nil
+// sortedRules is the routing rules in the order they are tried (kept in
+// memory, see cache.go). The slice is shared: callers must not change it.
+func (c *Core) sortedRules(ctx context.Context, q *repo.Q) ([]domain.Rule, error) {
+	return c.caches.rules.get(c.caches.on.Load(), func() ([]domain.Rule, error) {
+		rows, err := q.ListRules(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("read routing rules: %w", err)
+		}
+		rules := make([]domain.Rule, len(rows))
+		for i, r := range rows {
+			rules[i] = ruleFromRow(r)
+		}
+		domain.SortRules(rules)
+		return rules, nil
+	})
 }
 
 // firstUsableRule is the first rule matching in whose units are all active; a
@@ -104,12 +191,11 @@ func (c *Core) firstUsableRule(ctx context.Context, q *repo.Q, rules []domain.Ru
 		if !ok {
 			return domain.Rule{}, false, nil
 		}
-		units := append([]string{rule.PrimaryUnitCode}, rule.CoUnitCodes...)
-		n, err := q.CountUnits(ctx, units)
+		ok, err := c.unitsActive(ctx, q, append([]string{rule.PrimaryUnitCode}, rule.CoUnitCodes...))
 		if err != nil {
 			return domain.Rule{}, false, err
 		}
-		if n == len(units) {
+		if ok {
 			return rule, true, nil
 		}
 		c.log.Warn("routing rule names an inactive unit; skipped", "rule_id", rule.ID, "item_id", itemID)

@@ -170,6 +170,7 @@ func (c *Core) ListRules(ctx context.Context) ([]RuleView, error) {
 
 // CreateRule adds a routing rule.
 func (c *Core) CreateRule(ctx context.Context, in RuleInput) (RuleView, error) {
+	defer c.changed(repo.ChangeRules)
 	var r repo.Rule
 	if err := in.apply(&r, true); err != nil {
 		return RuleView{}, err
@@ -188,6 +189,7 @@ func (c *Core) CreateRule(ctx context.Context, in RuleInput) (RuleView, error) {
 
 // UpdateRule changes a routing rule.
 func (c *Core) UpdateRule(ctx context.Context, id int64, in RuleInput) (RuleView, error) {
+	defer c.changed(repo.ChangeRules)
 	var out repo.Rule
 	err := c.store.Tx(ctx, func(q *repo.Q) error {
 		r, err := q.GetRule(ctx, id)
@@ -208,5 +210,6 @@ func (c *Core) UpdateRule(ctx context.Context, id int64, in RuleInput) (RuleView
 
 // DeleteRule removes a routing rule.
 func (c *Core) DeleteRule(ctx context.Context, id int64) error {
+	defer c.changed(repo.ChangeRules)
 	return notFoundAs(c.store.Q().DeleteRule(ctx, id), "rule")
 }

@@ -13,6 +13,7 @@ import (
 // staff console: its token then works only as the console's cookie, never as
 // an API bearer token. The token must not have left the server before.
 func (c *Core) ConsoleSession(ctx context.Context, token string) error {
+	defer c.changed(repo.ChangeSessions)
 	err := c.store.Q().SetSessionKind(ctx, tokenHash(token), repo.SessionConsole)
 	if errors.Is(err, repo.ErrNotFound) {
 		return fmt.Errorf("console session: %w", domain.ErrNotFound)

@@ -37,6 +37,7 @@ func policyFromRow(r repo.SLAPolicy) domain.SLAPolicy {
 
 // PutSLAPolicies replaces the policies of the kinds given.
 func (c *Core) PutSLAPolicies(ctx context.Context, in []domain.SLAPolicy) ([]domain.SLAPolicy, error) {
+	defer c.changed(repo.ChangeSLA)
 	var v domain.ValidationError
 	seen := map[domain.Kind]bool{}
 	if len(in) == 0 {
@@ -79,12 +80,22 @@ func (c *Core) PutSLAPolicies(ctx context.Context, in []domain.SLAPolicy) ([]dom
 
 // policy returns the SLA policy of a kind.
 func (c *Core) policy(ctx context.Context, q *repo.Q, kind string) (domain.SLAPolicy, error) {
-	r, err := q.GetSLAPolicy(ctx, kind)
-	if errors.Is(err, repo.ErrNotFound) {
-		return domain.DefaultPolicy(domain.Kind(kind)), nil
-	}
+	set, err := c.caches.sla.get(c.caches.on.Load(), func() (map[string]domain.SLAPolicy, error) {
+		rows, err := q.ListSLAPolicies(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("read SLA policies: %w", err)
+		}
+		set := make(map[string]domain.SLAPolicy, len(rows))
+		for _, r := range rows {
+			set[r.Kind] = policyFromRow(r)
+		}
+		return set, nil
+	})
 	if err != nil {
-		return domain.SLAPolicy{}, fmt.Errorf("read SLA policy: %w", err)
+		return domain.SLAPolicy{}, err
 	}
-	return policyFromRow(r), nil
+	if p, ok := set[kind]; ok {
+		return p, nil
+	}
+	return domain.DefaultPolicy(domain.Kind(kind)), nil
 }

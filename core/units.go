@@ -31,6 +31,7 @@ func (c *Core) ListUnits(ctx context.Context) ([]repo.Unit, error) {
 
 // CreateUnit adds a unit.
 func (c *Core) CreateUnit(ctx context.Context, in UnitInput) (repo.Unit, error) {
+	defer c.changed(repo.ChangeUnits)
 	var v domain.ValidationError
 	if !codePattern.MatchString(in.Code) {
 		v.Add("code", "required: 1 to 64 letters, digits, '_', '.' or '-'")
@@ -65,6 +66,7 @@ func (c *Core) CreateUnit(ctx context.Context, in UnitInput) (repo.Unit, error) 
 
 // UpdateUnit changes a unit.
 func (c *Core) UpdateUnit(ctx context.Context, code string, in UnitInput) (repo.Unit, error) {
+	defer c.changed(repo.ChangeUnits)
 	if !codePattern.MatchString(code) {
 		return repo.Unit{}, fmt.Errorf("unit %q: %w", code, domain.ErrNotFound)
 	}
@@ -115,4 +117,29 @@ func (c *Core) UpdateUnit(ctx context.Context, code string, in UnitInput) (repo.
 		return err
 	})
 	return out, err
+}
+
+// unitsActive reports whether every unit of codes exists and is active, from
+// the units kept in memory (see cache.go).
+func (c *Core) unitsActive(ctx context.Context, q *repo.Q, codes []string) (bool, error) {
+	active, err := c.caches.units.get(c.caches.on.Load(), func() (map[string]bool, error) {
+		rows, err := q.ListUnits(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("read units: %w", err)
+		}
+		active := make(map[string]bool, len(rows))
+		for _, u := range rows {
+			active[u.Code] = u.Active
+		}
+		return active, nil
+	})
+	if err != nil {
+		return false, err
+	}
+	for _, code := range codes {
+		if !active[code] {
+			return false, nil
+		}
+	}
+	return true, nil
 }

@@ -114,6 +114,7 @@ func (c *Core) CreateUser(ctx context.Context, in UserInput) (UserView, error) {
 // UpdateUser changes an account; a new password, role, unit or deactivation
 // ends the account's sessions.
 func (c *Core) UpdateUser(ctx context.Context, id int64, in UserInput) (UserView, error) {
+	defer c.changed(repo.ChangeSessions)
 	hash, err := c.newPasswordHash(ctx, id, in)
 	if err != nil {
 		return UserView{}, err

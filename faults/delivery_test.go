@@ -55,9 +55,7 @@ func TestWorkerKilledMidDelivery(t *testing.T) {
 	start := func() *exec.Cmd {
 		cmd := exec.Command(bin, "worker")
 		cmd.Env = append(s.Environ(), "HOTLINE_DELIVERY_URL="+target.URL, "HOTLINE_DELIVERY_TIMEOUT=2s")
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
+		startProcess(t, cmd)
 		return cmd
 	}
 	first := start()

@@ -128,9 +128,7 @@ func TestWorkerKilledMidRouting(t *testing.T) {
 		cmd := exec.Command(bin, "worker")
 		cmd.Env = s.Environ()
 		cmd.Stderr = logWriter{t}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
+		startProcess(t, cmd)
 		return cmd
 	}
 	first := start()
@@ -150,4 +148,14 @@ func TestWorkerKilledMidRouting(t *testing.T) {
 		_ = second.Wait()
 	})
 	routedOnce(t, s, len(ids))
+}
+
+// startProcess starts a hotline process that does not outlive its test,
+// whatever way the test ends.
+func startProcess(t *testing.T, cmd *exec.Cmd) {
+	t.Helper()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
 }

@@ -38,9 +38,7 @@ func TestGracefulShutdown(t *testing.T) {
 		cmd.Env = append(s.Environ(), "HOTLINE_HTTP_ADDR="+addr, "HOTLINE_ADMIN_PASSWORD="+testenv.AdminPassword)
 		var out bytes.Buffer
 		cmd.Stderr = &out
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
+		startProcess(t, cmd)
 		testenv.Eventually(t, 20*time.Second, "hotline all to listen", func() bool {
 			c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond)
 			if err == nil {
@@ -113,9 +111,7 @@ func TestOneFiringPerSlotWithSeveralWorkers(t *testing.T) {
 	for range 3 {
 		cmd := exec.Command(bin, "worker")
 		cmd.Env = s.Environ()
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
+		startProcess(t, cmd)
 		t.Cleanup(func() {
 			_ = cmd.Process.Signal(syscall.SIGTERM)
 			_ = cmd.Wait()

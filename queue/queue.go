@@ -149,6 +149,10 @@ type Client struct {
 	wg     sync.WaitGroup
 	mu     sync.RWMutex
 	closed bool
+
+	routeWanted chan struct{} // a routing task is to be queued (buffer of one)
+	routeMu     sync.Mutex
+	routeNext   int64 // the item asked to be routed last
 }
 
 // NewClient starts a client over a Redis connection.
@@ -159,6 +163,9 @@ func NewClient(rdb redis.UniversalClient, log *slog.Logger) *Client {
 		c.wg.Add(1)
 		go c.run(c.jobs[i])
 	}
+	c.routeWanted = make(chan struct{}, 1)
+	c.wg.Add(1)
+	go c.runRouting()
 	return c
 }
 
@@ -206,10 +213,40 @@ func (c *Client) push(key int64, j job) {
 	}
 }
 
-// RouteItem queues the routing of an item.
+// RouteItem queues the routing of an item. A routing task routes every item
+// waiting, so the items asked for while a task is being queued share the
+// next one: a burst of intake queues a few tasks, not one per item.
 func (c *Client) RouteItem(itemID int64) {
-	t, o := RouteTask(itemID, 0)
-	c.push(itemID, job{task: t, opts: o, itemID: itemID})
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.closed {
+		return
+	}
+	c.routeMu.Lock()
+	c.routeNext = itemID
+	c.routeMu.Unlock()
+	select {
+	case c.routeWanted <- struct{}{}:
+	default: // a task is wanted already; it will carry this item too
+	}
+}
+
+// runRouting queues one routing task each time routing is wanted, named by
+// the item asked for last (each item is asked for once, so each name is new).
+func (c *Client) runRouting() {
+	defer c.wg.Done()
+	for range c.routeWanted {
+		c.routeMu.Lock()
+		id := c.routeNext
+		c.routeMu.Unlock()
+		t, o := RouteTask(id, 0)
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		err := c.Enqueue(ctx, t, o...)
+		cancel()
+		if err != nil {
+			c.log.Warn("queue routing; the reconciler will make up for it", "item_id", id, "err", err)
+		}
+	}
 }
 
 // ScheduleDeadlines queues the item's deadline checks at their times.
@@ -296,6 +333,7 @@ func (c *Client) Close() {
 		for _, ch := range c.jobs {
 			close(ch)
 		}
+		close(c.routeWanted)
 	}
 	c.mu.Unlock()
 	c.wg.Wait()

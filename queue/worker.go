@@ -18,7 +18,8 @@ import (
 	"hotline/repo"
 )
 
-// WorkerConfig tunes the worker.
+// WorkerConfig tunes the worker. Its values come from config.Config (see
+// app.Worker), where their defaults live.
 type WorkerConfig struct {
 	// Concurrency is the number of routing, deadline and periodic tasks run
 	// at once.
@@ -35,33 +36,13 @@ type WorkerConfig struct {
 	// RetryMax.
 	RetryBase, RetryMax time.Duration
 	// TaskCheckInterval is how often an idle worker polls its queues; it bounds
-	// the routing latency.
+	// the routing latency. Zero means defaultTaskCheckInterval.
 	TaskCheckInterval time.Duration
 }
 
-func (c *WorkerConfig) defaults() {
-	if c.Concurrency <= 0 {
-		c.Concurrency = 20
-	}
-	if c.DeliveryConcurrency <= 0 {
-		c.DeliveryConcurrency = 10
-	}
-	if c.ReconcileInterval <= 0 {
-		c.ReconcileInterval = 2 * time.Second
-	}
-	if c.SweepInterval <= 0 {
-		c.SweepInterval = 10 * time.Second
-	}
-	if c.RetryBase <= 0 {
-		c.RetryBase = 2 * time.Second
-	}
-	if c.RetryMax <= 0 {
-		c.RetryMax = 5 * time.Minute
-	}
-	if c.TaskCheckInterval <= 0 {
-		c.TaskCheckInterval = 20 * time.Millisecond
-	}
-}
+// defaultTaskCheckInterval is how often an idle worker polls its queues
+// unless WorkerConfig says otherwise.
+const defaultTaskCheckInterval = 20 * time.Millisecond
 
 // Worker runs tasks, the reconciler and the periodic sweeps.
 type Worker struct {
@@ -76,7 +57,9 @@ type Worker struct {
 // NewWorker builds a worker. The client is used by the reconciler to queue
 // re-derived work.
 func NewWorker(c *core.Core, client *Client, rdb redis.UniversalClient, sender delivery.Sender, cfg WorkerConfig, log *slog.Logger) *Worker {
-	cfg.defaults()
+	if cfg.TaskCheckInterval <= 0 {
+		cfg.TaskCheckInterval = defaultTaskCheckInterval
+	}
 	return &Worker{core: c, client: client, rdb: rdb, sender: sender, cfg: cfg, log: log}
 }
 
@@ -93,15 +76,14 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	return mux
 }
 
+// handleRoute routes the task's item and every other item waiting with it,
+// in batches.
 func (w *Worker) handleRoute(ctx context.Context, t *asynq.Task) error {
-	p, err := DecodePayload(t.Payload())
-	if err != nil {
+	if _, err := DecodePayload(t.Payload()); err != nil {
 		return err
 	}
-	if _, err := w.core.RouteItem(ctx, p.ItemID); err != nil {
-		return fmt.Errorf("route item %d: %w", p.ItemID, err)
-	}
-	return nil
+	_, err := w.core.RouteWaiting(ctx)
+	return err
 }
 
 func (w *Worker) handleDeadline(ctx context.Context, t *asynq.Task) error {

@@ -8,17 +8,17 @@ import (
 
 // Assignment is a row of assignments.
 type Assignment struct {
-	ID            int64      `db:"id"`
-	ItemID        int64      `db:"item_id"`
-	UnitCode      string     `db:"unit_code"`
-	Role          string     `db:"role"`
-	Status        string     `db:"status"`
-	AssignedAt    time.Time  `db:"assigned_at"`
-	AcceptDueAt   *time.Time `db:"accept_due_at"`
-	AcceptedAt    *time.Time `db:"accepted_at"`
-	AcceptOverdue bool       `db:"accept_overdue"`
-	ReturnedAt    *time.Time `db:"returned_at"`
-	ReturnReason  string     `db:"return_reason"`
+	ID            int64      `db:"id" json:"id"`
+	ItemID        int64      `db:"item_id" json:"item_id"`
+	UnitCode      string     `db:"unit_code" json:"unit_code"`
+	Role          string     `db:"role" json:"role"`
+	Status        string     `db:"status" json:"status"`
+	AssignedAt    time.Time  `db:"assigned_at" json:"assigned_at"`
+	AcceptDueAt   *time.Time `db:"accept_due_at" json:"accept_due_at"`
+	AcceptedAt    *time.Time `db:"accepted_at" json:"accepted_at"`
+	AcceptOverdue bool       `db:"accept_overdue" json:"accept_overdue"`
+	ReturnedAt    *time.Time `db:"returned_at" json:"returned_at"`
+	ReturnReason  string     `db:"return_reason" json:"return_reason"`
 }
 
 const assignmentCols = `id, item_id, unit_code, role, status, assigned_at, accept_due_at, accepted_at, accept_overdue,

@@ -42,6 +42,10 @@ func newConnector(dsn string) (driver.Connector, error) {
 	if cfg.ConnectTimeout <= 0 {
 		cfg.ConnectTimeout = defaultConnectTimeout
 	}
+	// a statement with parameters in one round trip instead of two (parse,
+	// then bind and execute). []byte parameters then travel in binary, which
+	// suits bytea; jsonb values are therefore passed as strings.
+	cfg.BinaryParameters = true
 	pc, err := pq.NewConnectorConfig(cfg)
 	if err != nil {
 		return nil, err

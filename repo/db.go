@@ -28,7 +28,9 @@ var ErrNotFound = errors.New("not found")
 
 // Store is the database.
 type Store struct {
-	db *sqlx.DB
+	db     *sqlx.DB
+	dsn    string  // for the connection that listens for changes (ListenChanges)
+	intake *intake // the group committer of InsertItemGrouped
 }
 
 // Q runs queries, inside a transaction or not.
@@ -57,11 +59,16 @@ func Open(ctx context.Context, url string, maxConns int) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	return &Store{db: db}, nil
+	s := &Store{db: db, dsn: url}
+	s.intake = newIntake(s)
+	return s, nil
 }
 
-// Close closes the pool.
-func (s *Store) Close() error { return s.db.Close() }
+// Close stops the group committer and closes the pool.
+func (s *Store) Close() error {
+	s.intake.close()
+	return s.db.Close()
+}
 
 // DB is the underlying pool, for health checks.
 func (s *Store) DB() *sqlx.DB { return s.db }

@@ -81,7 +81,7 @@ func (q *Q) InsertDelivery(ctx context.Context, d Delivery) (Delivery, error) {
 	var out Delivery
 	err = sqlxGet(ctx, q, "insert delivery", &out, `INSERT INTO deliveries (item_id, reply_id, channel, type, recipient, subject, body, extra, status)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending') RETURNING `+deliveryCols,
-		d.ItemID, d.ReplyID, d.Channel, d.Type, d.Recipient, d.Subject, d.Body, extra)
+		d.ItemID, d.ReplyID, d.Channel, d.Type, d.Recipient, d.Subject, d.Body, string(extra)) // jsonb as text: see binary_parameters in conn.go
 	return out, err
 }
 

@@ -8,16 +8,16 @@ import (
 
 // Event is a row of the item timeline.
 type Event struct {
-	ID         int64     `db:"id"`
-	ItemID     int64     `db:"item_id"`
-	At         time.Time `db:"at"`
-	ActorID    *int64    `db:"actor_id"`
-	Actor      string    `db:"actor"`
-	Action     string    `db:"action"`
-	FromStatus *string   `db:"from_status"`
-	ToStatus   *string   `db:"to_status"`
-	Note       string    `db:"note"`
-	UnitCode   *string   `db:"unit_code"`
+	ID         int64     `db:"id" json:"id"`
+	ItemID     int64     `db:"item_id" json:"item_id"`
+	At         time.Time `db:"at" json:"at"`
+	ActorID    *int64    `db:"actor_id" json:"actor_id"`
+	Actor      string    `db:"actor" json:"actor"`
+	Action     string    `db:"action" json:"action"`
+	FromStatus *string   `db:"from_status" json:"from_status"`
+	ToStatus   *string   `db:"to_status" json:"to_status"`
+	Note       string    `db:"note" json:"note"`
+	UnitCode   *string   `db:"unit_code" json:"unit_code"`
 }
 
 // AppendEvent adds an event to an item's timeline and marks the item's

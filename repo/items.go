@@ -9,57 +9,58 @@ import (
 	"github.com/lib/pq"
 )
 
-// Item is a row of items.
+// Item is a row of items. Its JSON form is what the set-based statements
+// read (json_to_recordset); the secret's hash is never in it.
 type Item struct {
-	ID               int64          `db:"id"`
-	TrackingCode     string         `db:"tracking_code"`
-	SecretHash       []byte         `db:"secret_hash"`
-	Channel          string         `db:"channel"`
-	Kind             string         `db:"kind"`
-	CategoryCode     *string        `db:"category_code"`
-	Title            string         `db:"title"`
-	Content          string         `db:"content"`
-	Status           string         `db:"status"`
-	Urgent           bool           `db:"urgent"`
-	Confidential     bool           `db:"confidential"`
-	CitizenName      string         `db:"citizen_name"`
-	CitizenPhone     string         `db:"citizen_phone"`
-	CitizenEmail     string         `db:"citizen_email"`
-	AuthorID         string         `db:"author_id"`
-	Region           string         `db:"region"`
-	SourceRef        *string        `db:"source_ref"`
-	SourceURL        string         `db:"source_url"`
-	PostedAt         *time.Time     `db:"posted_at"`
-	UpstreamDueAt    *time.Time     `db:"upstream_due_at"`
-	PublishConsent   bool           `db:"publish_consent"`
-	PublishedAt      *time.Time     `db:"published_at"`
-	Answer           string         `db:"answer"`
-	ReceivedAt       time.Time      `db:"received_at"`
-	DispatchedAt     *time.Time     `db:"dispatched_at"`
-	AcceptDueAt      *time.Time     `db:"accept_due_at"`
-	DueAt            *time.Time     `db:"due_at"`
-	OriginalDueAt    *time.Time     `db:"original_due_at"`
-	RemindAt         *time.Time     `db:"remind_at"`
-	RemindedAt       *time.Time     `db:"reminded_at"`
-	Overdue          bool           `db:"overdue"`
-	OverdueAt        *time.Time     `db:"overdue_at"`
-	PrimaryUnitCode  *string        `db:"primary_unit_code"`
-	CoUnitCodes      pq.StringArray `db:"co_unit_codes"`
-	AcceptedAt       *time.Time     `db:"accepted_at"`
-	RepliedAt        *time.Time     `db:"replied_at"`
-	CompletedAt      *time.Time     `db:"completed_at"`
-	HandleSeconds    *int64         `db:"handle_seconds"`
-	ClosedAt         *time.Time     `db:"closed_at"`
-	VisitDueAt       *time.Time     `db:"visit_due_at"`
-	ReopenedCount    int            `db:"reopened_count"`
-	MergedIntoID     *int64         `db:"merged_into_id"`
-	CreatedBy        *int64         `db:"created_by"`
-	IdemScope        *string        `db:"idem_scope"`
-	IdemKey          *string        `db:"idem_key"`
-	UpdatedAt        time.Time      `db:"updated_at"`
-	PublishedTitle   *string        `db:"published_title"`
-	PublishedContent *string        `db:"published_content"`
-	KBArticleID      *int64         `db:"kb_article_id"`
+	ID               int64          `db:"id" json:"id"`
+	TrackingCode     string         `db:"tracking_code" json:"tracking_code"`
+	SecretHash       []byte         `db:"secret_hash" json:"-"`
+	Channel          string         `db:"channel" json:"channel"`
+	Kind             string         `db:"kind" json:"kind"`
+	CategoryCode     *string        `db:"category_code" json:"category_code"`
+	Title            string         `db:"title" json:"title"`
+	Content          string         `db:"content" json:"content"`
+	Status           string         `db:"status" json:"status"`
+	Urgent           bool           `db:"urgent" json:"urgent"`
+	Confidential     bool           `db:"confidential" json:"confidential"`
+	CitizenName      string         `db:"citizen_name" json:"citizen_name"`
+	CitizenPhone     string         `db:"citizen_phone" json:"citizen_phone"`
+	CitizenEmail     string         `db:"citizen_email" json:"citizen_email"`
+	AuthorID         string         `db:"author_id" json:"author_id"`
+	Region           string         `db:"region" json:"region"`
+	SourceRef        *string        `db:"source_ref" json:"source_ref"`
+	SourceURL        string         `db:"source_url" json:"source_url"`
+	PostedAt         *time.Time     `db:"posted_at" json:"posted_at"`
+	UpstreamDueAt    *time.Time     `db:"upstream_due_at" json:"upstream_due_at"`
+	PublishConsent   bool           `db:"publish_consent" json:"publish_consent"`
+	PublishedAt      *time.Time     `db:"published_at" json:"published_at"`
+	Answer           string         `db:"answer" json:"answer"`
+	ReceivedAt       time.Time      `db:"received_at" json:"received_at"`
+	DispatchedAt     *time.Time     `db:"dispatched_at" json:"dispatched_at"`
+	AcceptDueAt      *time.Time     `db:"accept_due_at" json:"accept_due_at"`
+	DueAt            *time.Time     `db:"due_at" json:"due_at"`
+	OriginalDueAt    *time.Time     `db:"original_due_at" json:"original_due_at"`
+	RemindAt         *time.Time     `db:"remind_at" json:"remind_at"`
+	RemindedAt       *time.Time     `db:"reminded_at" json:"reminded_at"`
+	Overdue          bool           `db:"overdue" json:"overdue"`
+	OverdueAt        *time.Time     `db:"overdue_at" json:"overdue_at"`
+	PrimaryUnitCode  *string        `db:"primary_unit_code" json:"primary_unit_code"`
+	CoUnitCodes      pq.StringArray `db:"co_unit_codes" json:"co_unit_codes"`
+	AcceptedAt       *time.Time     `db:"accepted_at" json:"accepted_at"`
+	RepliedAt        *time.Time     `db:"replied_at" json:"replied_at"`
+	CompletedAt      *time.Time     `db:"completed_at" json:"completed_at"`
+	HandleSeconds    *int64         `db:"handle_seconds" json:"handle_seconds"`
+	ClosedAt         *time.Time     `db:"closed_at" json:"closed_at"`
+	VisitDueAt       *time.Time     `db:"visit_due_at" json:"visit_due_at"`
+	ReopenedCount    int            `db:"reopened_count" json:"reopened_count"`
+	MergedIntoID     *int64         `db:"merged_into_id" json:"merged_into_id"`
+	CreatedBy        *int64         `db:"created_by" json:"created_by"`
+	IdemScope        *string        `db:"idem_scope" json:"idem_scope"`
+	IdemKey          *string        `db:"idem_key" json:"idem_key"`
+	UpdatedAt        time.Time      `db:"updated_at" json:"updated_at"`
+	PublishedTitle   *string        `db:"published_title" json:"published_title"`
+	PublishedContent *string        `db:"published_content" json:"published_content"`
+	KBArticleID      *int64         `db:"kb_article_id" json:"kb_article_id"`
 }
 
 const itemCols = `id, tracking_code, secret_hash, channel, kind, category_code, title, content, status, urgent,

@@ -150,7 +150,7 @@ func (q *Q) AppendKBRevision(ctx context.Context, r KBRevision) error {
 	_, err := q.x.ExecContext(ctx, `INSERT INTO kb_article_revisions (article_id, revision, at, actor_id, actor, action,
 			from_status, to_status, changes, note)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		r.ArticleID, r.Revision, r.At, r.ActorID, r.Actor, r.Action, r.FromStatus, r.ToStatus, []byte(r.Changes), r.Note)
+		r.ArticleID, r.Revision, r.At, r.ActorID, r.Actor, r.Action, r.FromStatus, r.ToStatus, string(r.Changes), r.Note)
 	if err != nil {
 		return fmt.Errorf("store revision %d of article %d: %w", r.Revision, r.ArticleID, err)
 	}

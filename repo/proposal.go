@@ -461,7 +461,7 @@ func (q *Q) PutProposalSettings(ctx context.Context, settings any, by int64) err
 		return fmt.Errorf("encode proposal settings: %w", err)
 	}
 	_, err = q.x.ExecContext(ctx, `INSERT INTO proposal_settings (id, settings, updated_by, updated_at) VALUES (1, $1, $2, now())
-		ON CONFLICT (id) DO UPDATE SET settings = EXCLUDED.settings, updated_by = EXCLUDED.updated_by, updated_at = now()`, raw, by)
+		ON CONFLICT (id) DO UPDATE SET settings = EXCLUDED.settings, updated_by = EXCLUDED.updated_by, updated_at = now()`, string(raw), by)
 	if err != nil {
 		return fmt.Errorf("store proposal settings: %w", err)
 	}

@@ -20,7 +20,12 @@ echo "postgres: $(psql "$SERVER/postgres?sslmode=disable" -Atc 'show server_vers
 echo "redis: $(redis-server --version | cut -d' ' -f3)"
 
 echo
-echo "== intake rate and routing latency (a private server, 4 clients a core / 50 calls a second)"
+echo "== intake against the database's own ceiling, and the routing backlog after the burst"
+echo "   (scripts/intake-perf.sh: a fresh database, hotline all, pgbench then wrk at 16 connections for 10 s)"
+scripts/intake-perf.sh 16 10
+
+echo
+echo "== intake rate and routing latency (a private server, 4 clients a core / 100 calls a second)"
 go test -run '^$' -bench 'BenchmarkIntake|BenchmarkRoutingLatency' -benchtime 2000x ./bench/ | grep -E '^(Benchmark|ok|FAIL)'
 
 echo

@@ -5,16 +5,19 @@
 #                 postgresql and redis-server, started and answering on 127.0.0.1
 #   with --tests  gcc (cgo, which -race needs), curl (the README walk-through
 #                 test), chromium and fonts-noto-cjk (the browser tests)
+#   with --bench  gcc, curl, wrk and pgbench (postgresql-client), which
+#                 `make bench` measures intake with
 # Services already running are used as they are; it never stops or
 # reconfigures a service it did not install. make and Go it cannot install:
 # they are what runs it.
 set -euo pipefail
 
-for_tests=
+for_tests= for_bench=
 case "${1:-}" in
 --tests) for_tests=1 ;;
+--bench) for_bench=1 ;;
 "") ;;
-*) echo "usage: $0 [--tests]" >&2; exit 2 ;;
+*) echo "usage: $0 [--tests|--bench]" >&2; exit 2 ;;
 esac
 
 PG_PORT=${PG_PORT:-5432}
@@ -77,6 +80,9 @@ wait_for() { # what, command...
 ensure_packages ca-certificates
 if [ -n "$for_tests" ]; then
 	ensure_packages gcc libc6-dev curl chromium fonts-noto-cjk
+fi
+if [ -n "$for_bench" ]; then
+	ensure_packages gcc libc6-dev curl wrk postgresql-client
 fi
 
 # --- PostgreSQL

@@ -342,6 +342,11 @@ func NewServer(t testing.TB, opts Options) *Server {
 	}
 	s := &Server{t: t, DBURL: dbURL, Redis: rd, Core: a.Core, Store: a.Store, Config: cfg, Log: log, Client: a.Client,
 		app: a, sender: opts.Sender, Proxy: proxy}
+	watchCtx, stopWatching := context.WithCancel(ctx)
+	watched := make(chan struct{})
+	go func() { defer close(watched); a.Core.WatchChanges(watchCtx) }()
+	// tests run with the caches on, as production does
+	Eventually(t, 10*time.Second, "the caches to hear the database's announcements", a.Core.CachesOn)
 	s.URL = s.serveAPI()
 	if !opts.NoWorker {
 		s.StartWorker()
@@ -351,6 +356,8 @@ func NewServer(t testing.TB, opts Options) *Server {
 		for _, api := range s.apps {
 			_ = api.ShutdownWithTimeout(5 * time.Second)
 		}
+		stopWatching()
+		<-watched
 		a.Close()
 	})
 	return s
@@ -369,8 +376,32 @@ func (s *Server) serveAPI() string {
 }
 
 // SecondAPI starts another API process on the same database and Redis, as a
-// second node behind a load balancer, and returns its address.
-func (s *Server) SecondAPI() string { return s.serveAPI() }
+// second node behind a load balancer, and returns its address. It shares
+// nothing in memory with the first: its own connections, core and caches,
+// kept exact by the database's announcements of changes like any process's.
+func (s *Server) SecondAPI() string {
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := app.Open(ctx, s.Config, s.Log, 10)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	watched := make(chan struct{})
+	go func() { defer close(watched); a.Core.WatchChanges(ctx) }()
+	Eventually(s.t, 10*time.Second, "the second process's caches to hear the database's announcements", a.Core.CachesOn)
+	api := a.API()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	go func() { _ = api.Listener(ln) }()
+	s.t.Cleanup(func() {
+		_ = api.ShutdownWithTimeout(5 * time.Second)
+		cancel()
+		<-watched
+		a.Close()
+	})
+	return "http://" + ln.Addr().String()
+}
 
 // StartWorker runs a worker in-process.
 func (s *Server) StartWorker() {
@@ -441,8 +472,11 @@ func truncate(b []byte) string {
 // Req is an HTTP request to the server.
 type Req struct {
 	Method, Path, Token string
-	Body                any // encoded as JSON unless []byte or string
-	Header              map[string]string
+	// Base is the address of another API process (SecondAPI); empty for
+	// the server's own.
+	Base   string
+	Body   any // encoded as JSON unless []byte or string
+	Header map[string]string
 }
 
 // Do sends a request; network errors fail the test.
@@ -471,7 +505,11 @@ func (s *Server) TryDo(r Req) (*Resp, error) {
 		}
 		body = bytes.NewReader(j)
 	}
-	req, err := http.NewRequest(r.Method, s.URL+r.Path, body)
+	base := s.URL
+	if r.Base != "" {
+		base = r.Base
+	}
+	req, err := http.NewRequest(r.Method, base+r.Path, body)
 	if err != nil {
 		return nil, err
 	}

@@ -167,6 +167,9 @@ func run(ctx context.Context, log *slog.Logger, mode string) error {
 			announceAdmin(os.Stdout, log, s.Config.AdminUsername, pw)
 		}
 	}
+	// in-memory copies of sessions, rules and the like, kept exact by the
+	// database's announcements of changes
+	go s.Core.WatchChanges(ctx)
 	errc := make(chan error, 2)
 	running := 0
 	if mode != "serve" {

@@ -1,0 +1,112 @@
+package core_test
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+
+	"hotline/core"
+)
+
+// TestRouteWaitingRoutesEachItemOnce: routers running at once route a burst
+// larger than one batch, every item exactly once — to the rule's units with
+// their assignments, notices and deadline checks, or to pending_dispatch —
+// and an item routed alone (RouteItem) ends up written the same way.
+func TestRouteWaitingRoutesEachItemOnce(t *testing.T) {
+	f := newFixture(t)
+	name := "二号单位"
+	if _, err := f.core.CreateUnit(f.ctx, core.UnitInput{Code: "U2", Name: &name}); err != nil {
+		t.Fatal(err)
+	}
+	prio, primary := 10, "U1"
+	if _, err := f.core.CreateRule(f.ctx, core.RuleInput{Priority: &prio, Keywords: &[]string{"路灯"},
+		PrimaryUnitCode: &primary, CoUnitCodes: &[]string{"U2"}}); err != nil {
+		t.Fatal(err)
+	}
+	const burst = 450 // more than two batches
+	var matched, unmatched []int64
+	for i := range burst {
+		content := "小区门口路灯坏了"
+		if i%3 == 0 {
+			content = "噪音扰民" // no rule
+		}
+		it, err := f.core.CreateCall(f.ctx, f.operator, core.CallInput{CallerPhone: "13812345678", Kind: "complaint",
+			Content: fmt.Sprintf("%s(%d)", content, i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i%3 == 0 {
+			unmatched = append(unmatched, it.ID)
+		} else {
+			matched = append(matched, it.ID)
+		}
+	}
+	var wg sync.WaitGroup
+	routed := make([]int, 3)
+	for r := range routed {
+		wg.Go(func() {
+			n, err := f.core.RouteWaiting(f.ctx)
+			if err != nil {
+				t.Errorf("router %d: %v", r, err)
+			}
+			routed[r] = n
+		})
+	}
+	wg.Wait()
+	if total := routed[0] + routed[1] + routed[2]; total != burst {
+		t.Fatalf("routers claimed %v items, %d in all; want %d", routed, total, burst)
+	}
+	lone := f.call(t, "13912345678") // 路灯: matches the rule
+	if ok, err := f.core.RouteItem(f.ctx, lone); err != nil || !ok {
+		t.Fatalf("route one item: %v, %v", ok, err)
+	}
+	if ok, err := f.core.RouteItem(f.ctx, lone); err != nil || ok {
+		t.Fatalf("an item routed twice: %v, %v", ok, err)
+	}
+	var counts struct {
+		RouteEvents     int `db:"route_events"`
+		Unmatched       int `db:"unmatched"`
+		Dispatched      int `db:"dispatched"`
+		Pending         int `db:"pending"`
+		Assignments     int `db:"assignments"`
+		Notices         int `db:"notices"`
+		OnceEach        int `db:"once_each"`
+		WithDeadlines   int `db:"with_deadlines"`
+		StatisticsMarks int `db:"marks"`
+	}
+	err := f.store.DB().GetContext(f.ctx, &counts, `SELECT
+			(SELECT count(*) FROM events WHERE action = 'routed' AND to_status = 'dispatched') AS route_events,
+			(SELECT count(*) FROM events WHERE action = 'routed' AND to_status = 'pending_dispatch') AS unmatched,
+			(SELECT count(*) FROM items WHERE status = 'dispatched' AND primary_unit_code = 'U1' AND co_unit_codes = '{U2}') AS dispatched,
+			(SELECT count(*) FROM items WHERE status = 'pending_dispatch' AND primary_unit_code IS NULL) AS pending,
+			(SELECT count(*) FROM assignments WHERE status = 'assigned') AS assignments,
+			(SELECT count(*) FROM notifications WHERE type = 'assigned') AS notices,
+			(SELECT count(*) FROM (SELECT item_id FROM events WHERE action = 'routed'
+				GROUP BY item_id HAVING count(*) = 1) x) AS once_each,
+			(SELECT count(*) FROM items WHERE status = 'dispatched' AND due_at > dispatched_at
+				AND accept_due_at > dispatched_at AND remind_at < due_at) AS with_deadlines,
+			(SELECT count(DISTINCT item_id) FROM stats_dirty) AS marks`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := len(matched) + 1
+	// U1 has a staff member and a head; U2 nobody
+	if counts.RouteEvents != want || counts.Unmatched != len(unmatched) || counts.Dispatched != want ||
+		counts.Pending != len(unmatched) || counts.Assignments != 2*want || counts.Notices != 2*want ||
+		counts.OnceEach != burst+1 || counts.WithDeadlines != want || counts.StatisticsMarks != burst+1 {
+		t.Fatalf("after routing %d matching and %d other items: %+v", want, len(unmatched), counts)
+	}
+	f.tasks.mu.Lock()
+	scheduled := len(f.tasks.scheduled)
+	f.tasks.mu.Unlock()
+	if scheduled != want {
+		t.Fatalf("deadline checks scheduled for %d items, want %d", scheduled, want)
+	}
+	// a batch-routed item reads like the one routed alone
+	batched, single := f.item(t, matched[0]), f.item(t, lone)
+	if batched.Status != single.Status || *batched.PrimaryUnitCode != *single.PrimaryUnitCode ||
+		fmt.Sprint(batched.CoUnitCodes) != fmt.Sprint(single.CoUnitCodes) || len(batched.Events) != len(single.Events) ||
+		batched.Events[1].Note != single.Events[1].Note || len(batched.Assignments) != len(single.Assignments) {
+		t.Fatalf("routed in a batch:\n%+v\nrouted alone:\n%+v", batched, single)
+	}
+}
