@@ -68,7 +68,8 @@ func caseErr(err error) error {
 	return err
 }
 
-// CreateDisclosureCase records a reconsideration or litigation case.
+// CreateDisclosureCase records a reconsideration or litigation case; a case
+// about an application goes on the application's timeline.
 func (c *Core) CreateDisclosureCase(ctx context.Context, v domain.Viewer, in DisclosureCaseInput) (repo.DisclosureCase, error) {
 	dc := repo.DisclosureCase{CreatedBy: &v.ID}
 	if err := c.caseFields(in, &dc, true); err != nil {
@@ -80,12 +81,15 @@ func (c *Core) CreateDisclosureCase(ctx context.Context, v domain.Viewer, in Dis
 		if out, err = q.InsertDisclosureCase(ctx, dc); err != nil {
 			return caseErr(err)
 		}
-		return nil
+		note := fmt.Sprintf("%s(立案日期 %s,%s)", caseName(out), out.FiledOn, caseResultOf(out).Label())
+		return c.caseEvent(ctx, q, v, out.RequestID, domain.DisActCaseFiled, withCaseNote(note, out.Note))
 	})
 	return out, err
 }
 
-// UpdateDisclosureCase changes the fields given, typically the result.
+// UpdateDisclosureCase changes the fields given, typically the result; what
+// changed goes on the timeline of the case's application (of both, when the
+// case moves from one application to another).
 func (c *Core) UpdateDisclosureCase(ctx context.Context, v domain.Viewer, id int64, in DisclosureCaseInput) (repo.DisclosureCase, error) {
 	var out repo.DisclosureCase
 	err := c.store.Tx(ctx, func(q *repo.Q) error {
@@ -93,13 +97,95 @@ func (c *Core) UpdateDisclosureCase(ctx context.Context, v domain.Viewer, id int
 		if err != nil {
 			return notFoundAs(err, "disclosure case")
 		}
+		before := dc
 		if err := c.caseFields(in, &dc, false); err != nil {
 			return err
 		}
-		out, err = q.SaveDisclosureCase(ctx, dc)
-		return caseErr(err)
+		if out, err = q.SaveDisclosureCase(ctx, dc); err != nil {
+			return caseErr(err)
+		}
+		return c.caseChanged(ctx, q, v, before, out)
 	})
 	return out, err
+}
+
+// caseChanged appends the events of a changed case: one on its application
+// saying what changed from what to what; when the case moved to another
+// application, one on each.
+func (c *Core) caseChanged(ctx context.Context, q *repo.Q, v domain.Viewer, before, after repo.DisclosureCase) error {
+	var changes []string
+	if before.Kind != after.Kind {
+		changes = append(changes, fmt.Sprintf("类别:%s → %s", before.Kind.Label(), after.Kind.Label()))
+	}
+	if before.FiledOn != after.FiledOn {
+		changes = append(changes, fmt.Sprintf("立案日期:%s → %s", before.FiledOn, after.FiledOn))
+	}
+	if caseResultOf(before) != caseResultOf(after) {
+		changes = append(changes, fmt.Sprintf("审理结果:%s → %s", caseResultOf(before).Label(), caseResultOf(after).Label()))
+	}
+	if before.Note != after.Note {
+		changes = append(changes, "备注:"+orNone(after.Note))
+	}
+	moved := !sameRequest(before.RequestID, after.RequestID)
+	if moved && before.RequestID != nil {
+		note := fmt.Sprintf("%s改为关联其他申请", caseName(after))
+		if err := c.caseEvent(ctx, q, v, before.RequestID, domain.DisActCaseChanged, note); err != nil {
+			return err
+		}
+	}
+	switch {
+	case moved:
+		note := fmt.Sprintf("%s改为关联本申请(立案日期 %s,%s)", caseName(after), after.FiledOn, caseResultOf(after).Label())
+		return c.caseEvent(ctx, q, v, after.RequestID, domain.DisActCaseFiled, withCaseNote(note, after.Note))
+	case len(changes) > 0:
+		note := caseName(after) + ":" + strings.Join(changes, ";")
+		return c.caseEvent(ctx, q, v, after.RequestID, domain.DisActCaseChanged, note)
+	}
+	return nil
+}
+
+// caseEvent appends a case's event to its application's timeline (none for
+// a case recorded without an application). The application's status does not
+// change: it is the event's from and to.
+func (c *Core) caseEvent(ctx context.Context, q *repo.Q, v domain.Viewer, requestID *int64, a domain.DisclosureAction, note string) error {
+	if requestID == nil {
+		return nil
+	}
+	r, err := q.GetDisclosureRequest(ctx, *requestID)
+	if err != nil {
+		return caseErr(err)
+	}
+	st := domain.DisclosureStatus(r.Status)
+	return disclosureEvent(ctx, q, c.now(), r.ID, actorOf(v), a, st, st, note)
+}
+
+func caseName(dc repo.DisclosureCase) string {
+	return fmt.Sprintf("%s案件 #%d", dc.Kind.Label(), dc.ID)
+}
+
+func caseResultOf(dc repo.DisclosureCase) domain.CaseResult {
+	if dc.Result == nil {
+		return ""
+	}
+	return domain.CaseResult(*dc.Result)
+}
+
+func withCaseNote(note, caseNote string) string {
+	if caseNote == "" {
+		return note
+	}
+	return note + ";备注:" + caseNote
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(清空)"
+	}
+	return s
+}
+
+func sameRequest(a, b *int64) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
 }
 
 // ListDisclosureCases lists cases newest first, of one year when year > 0.

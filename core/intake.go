@@ -278,6 +278,44 @@ func (c *Core) CreateCall(ctx context.Context, v domain.Viewer, in CallInput) (I
 	return c.itemView(v, stored), nil
 }
 
+// LogCall stores a call logged at the desk, like CreateCall, and when into
+// is set merges the new item into that item in the same transaction, so that
+// a merge that is refused (a 422 on into_id) stores nothing. created is
+// false when the request's idempotency key (the desk's form token) already
+// stored an item: that item is returned as it is, merged or not.
+func (c *Core) LogCall(ctx context.Context, v domain.Viewer, in CallInput, into int64) (view ItemView, created bool, err error) {
+	if into != 0 {
+		if err := checkMerge(v, 0, MergeInput{IntoID: into}); err != nil {
+			return ItemView{}, false, err
+		}
+	}
+	it, err := in.item()
+	if err != nil {
+		return ItemView{}, false, err
+	}
+	if err := c.checkCallKBArticle(ctx, in.AnsweredOnCall, in.KBArticleID); err != nil {
+		return ItemView{}, false, err
+	}
+	it.KBArticleID = in.KBArticleID
+	it.CreatedBy = &v.ID
+	var then func(*repo.Q, *repo.Item) error
+	if into != 0 {
+		then = func(q *repo.Q, stored *repo.Item) error {
+			merged, err := c.mergeIn(ctx, q, v, stored.ID, into)
+			*stored = merged
+			return err
+		}
+	}
+	stored, created, err := c.createItemThen(ctx, it, actorOf(v), then)
+	if err != nil {
+		return ItemView{}, false, err
+	}
+	if created && into != 0 {
+		c.afterMerge(ctx, stored.ID)
+	}
+	return c.itemView(v, stored), created, nil
+}
+
 // CreateLetter stores a letter from the portal and gives its writer a
 // tracking code and secret.
 func (c *Core) CreateLetter(ctx context.Context, in LetterInput) (LetterReceipt, error) {
@@ -338,6 +376,13 @@ func (c *Core) PlatformItem(ctx context.Context, in PlatformInput) (ItemView, bo
 // routed. An item already stored under the same upstream id or idempotency
 // key is returned with created false.
 func (c *Core) createItem(ctx context.Context, it repo.Item, who actor) (repo.Item, bool, error) {
+	return c.createItemThen(ctx, it, who, nil)
+}
+
+// createItemThen is createItem with then, when not nil, run on the stored
+// item in the same transaction: it may change the item (and the stored copy
+// it is given), and its error undoes the insert.
+func (c *Core) createItemThen(ctx context.Context, it repo.Item, who actor, then func(*repo.Q, *repo.Item) error) (repo.Item, bool, error) {
 	if it.CategoryCode != nil {
 		path, err := c.categoryPath(ctx, c.store.Q(), *it.CategoryCode)
 		if err != nil {
@@ -360,7 +405,7 @@ func (c *Core) createItem(ctx context.Context, it repo.Item, who actor) (repo.It
 				it.VisitDueAt = ptr(cal.NextWorkday(it.ReceivedAt))
 			}
 		}
-		stored, err := c.insertItem(ctx, it, eventOf(it.ReceivedAt, 0, who, domain.ActCreate, "", domain.Status(it.Status), ""))
+		stored, err := c.insertItem(ctx, it, eventOf(it.ReceivedAt, 0, who, domain.ActCreate, "", domain.Status(it.Status), ""), then)
 		switch {
 		case err == nil:
 			if stored.Status == string(domain.Received) {
@@ -389,15 +434,22 @@ func (c *Core) createItem(ctx context.Context, it repo.Item, who actor) (repo.It
 
 // insertItem stores a new item and its created event: committed together
 // with the items arriving at the same time when it can be, alone otherwise.
-func (c *Core) insertItem(ctx context.Context, it repo.Item, e repo.Event) (repo.Item, error) {
-	stored, err := c.store.InsertItemGrouped(ctx, it, e)
-	if !errors.Is(err, repo.ErrNotGrouped) {
-		return stored, err
+// then, when not nil, runs on the stored item in the item's own transaction
+// (such an item is never grouped), and its error undoes the insert.
+func (c *Core) insertItem(ctx context.Context, it repo.Item, e repo.Event, then func(*repo.Q, *repo.Item) error) (repo.Item, error) {
+	if then == nil {
+		stored, err := c.store.InsertItemGrouped(ctx, it, e)
+		if !errors.Is(err, repo.ErrNotGrouped) {
+			return stored, err
+		}
 	}
-	err = c.store.Tx(ctx, func(q *repo.Q) error {
+	var stored repo.Item
+	err := c.store.Tx(ctx, func(q *repo.Q) error {
 		var err error
-		stored, err = q.InsertItemWithEvent(ctx, it, e)
-		return err
+		if stored, err = q.InsertItemWithEvent(ctx, it, e); err != nil || then == nil {
+			return err
+		}
+		return then(q, &stored)
 	})
 	return stored, err
 }

@@ -25,30 +25,43 @@ func (c *Core) Merge(ctx context.Context, v domain.Viewer, id int64, in MergeInp
 	}
 	var out repo.Item
 	err := c.store.Tx(ctx, func(q *repo.Q) error {
-		it, into, err := c.lockMergePair(ctx, q, v, id, in.IntoID)
-		if err != nil {
-			return err
-		}
-		now := c.now()
-		if err := c.closeAsMerged(ctx, q, v, now, &it, into); err != nil {
-			return err
-		}
-		if err := event(ctx, q, now, into.ID, actorOf(v), domain.ActMerge, domain.Status(into.Status), domain.Status(into.Status),
-			fmt.Sprintf("合并了重复诉求 %s(#%d)", it.TrackingCode, it.ID)); err != nil {
-			return err
-		}
-		if err := c.forwardAnswer(ctx, q, it, into, now); err != nil {
-			return err
-		}
-		out = it
-		return nil
+		var err error
+		out, err = c.mergeIn(ctx, q, v, id, in.IntoID)
+		return err
 	})
 	if err != nil {
 		return ItemView{}, err
 	}
+	c.afterMerge(ctx, id)
+	return c.answer(ctx, v, out, domain.ActMerge)
+}
+
+// mergeIn merges item id into intoID in q's transaction and returns the
+// merged item as it now is.
+func (c *Core) mergeIn(ctx context.Context, q *repo.Q, v domain.Viewer, id, intoID int64) (repo.Item, error) {
+	it, into, err := c.lockMergePair(ctx, q, v, id, intoID)
+	if err != nil {
+		return repo.Item{}, err
+	}
+	now := c.now()
+	if err := c.closeAsMerged(ctx, q, v, now, &it, into); err != nil {
+		return repo.Item{}, err
+	}
+	if err := event(ctx, q, now, into.ID, actorOf(v), domain.ActMerge, domain.Status(into.Status), domain.Status(into.Status),
+		fmt.Sprintf("合并了重复诉求 %s(#%d)", it.TrackingCode, it.ID)); err != nil {
+		return repo.Item{}, err
+	}
+	if err := c.forwardAnswer(ctx, q, it, into, now); err != nil {
+		return repo.Item{}, err
+	}
+	return it, nil
+}
+
+// afterMerge does what follows a committed merge of item id: its deadlines
+// go, and the answer forwarded to its citizen is sent.
+func (c *Core) afterMerge(ctx context.Context, id int64) {
 	c.tasks.DropDeadlines(id)
 	c.kickDeliveries(ctx, id)
-	return c.answer(ctx, v, out, domain.ActMerge)
 }
 
 // checkMerge refuses a merge the input or the viewer's role rules out.

@@ -93,7 +93,15 @@ const (
 	DisActOverdue           DisclosureAction = "overdue"            // past due_on, escalated (system)
 )
 
-// DisclosureActions lists every action.
+// The actions on an application's reconsideration and litigation cases
+// (table 四 of the annual report). They go on the application's timeline but
+// do not move the application, so they are not among DisclosureActions.
+const (
+	DisActCaseFiled   DisclosureAction = "case_filed"   // a case about the application was recorded
+	DisActCaseChanged DisclosureAction = "case_changed" // a case's kind, date, result, note or application changed
+)
+
+// DisclosureActions lists every action of the application's machine.
 func DisclosureActions() []DisclosureAction {
 	return []DisclosureAction{DisActCreate, DisActSubmit, DisActConfirm, DisActConsult, DisActConsultAnswer,
 		DisActAskCorrection, DisActCorrectionArrived, DisActFeeNotice, DisActFeePaid, DisActRequestExt,
@@ -386,6 +394,19 @@ func (k CaseKind) Valid() bool {
 	return false
 }
 
+// Label is the kind's Chinese name.
+func (k CaseKind) Label() string {
+	switch k {
+	case CaseReconsideration:
+		return "行政复议"
+	case CaseLitigationDirect:
+		return "行政诉讼(未经复议直接起诉)"
+	case CaseLitigationAfterRecon:
+		return "行政诉讼(复议后起诉)"
+	}
+	return string(k)
+}
+
 // CaseResult is how a case ended; "" while it is pending (尚未审结).
 type CaseResult string
 
@@ -395,6 +416,21 @@ const (
 	ResultCorrected CaseResult = "corrected" // 结果纠正
 	ResultOther     CaseResult = "other"     // 其他结果
 )
+
+// Label is the result's Chinese name (尚未审结 while pending).
+func (r CaseResult) Label() string {
+	switch r {
+	case "":
+		return "尚未审结"
+	case ResultUpheld:
+		return "结果维持"
+	case ResultCorrected:
+		return "结果纠正"
+	case ResultOther:
+		return "其他结果"
+	}
+	return string(r)
+}
 
 // Valid reports whether r is a known result ("" is pending and valid).
 func (r CaseResult) Valid() bool {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -365,6 +366,32 @@ func TestDisclosureCases(t *testing.T) {
 		t.Errorf("result null did not make it pending: %s", str(c.Result))
 	}
 	s.Expect(t, 404, testenv.Req{Method: "PATCH", Path: "/api/v1/disclosure-cases/999999", Token: op, Body: map[string]any{"result": "other"}})
+
+	// every change is on the application's timeline, the status unchanged
+	var notes []string
+	for _, e := range getDisclosure(t, s, op, d.ID).Events {
+		if e.Action == "case_filed" || e.Action == "case_changed" {
+			if str(e.FromStatus) != d.Status || str(e.ToStatus) != d.Status || e.Actor == "" {
+				t.Errorf("case event %+v: want from and to %s and an actor", e, d.Status)
+			}
+			notes = append(notes, e.Action+" "+e.Note)
+		}
+	}
+	name := fmt.Sprintf("行政复议案件 #%d", c.ID)
+	want := []string{"case_filed " + name + "(立案日期 2025-05-06,尚未审结)", "case_changed " + name + ":审理结果:尚未审结 → 结果维持",
+		"case_changed " + name + ":备注:复议机关维持", "case_changed " + name + ":审理结果:结果维持 → 尚未审结"}
+	if strings.Join(notes, "|") != strings.Join(want, "|") {
+		t.Errorf("case events on the timeline:\n%s\nwant\n%s", strings.Join(notes, "\n"), strings.Join(want, "\n"))
+	}
+	// moved to another application: an event on each
+	d2 := createDisclosure(t, s, op, application("2025-03-04"))
+	s.Expect(t, 200, testenv.Req{Method: "PATCH", Path: path, Token: op, Body: map[string]any{"request_id": d2.ID}})
+	if a := getDisclosure(t, s, op, d.ID).actions(); a[len(a)-1] != "case_changed" {
+		t.Errorf("the first application's timeline after the move: %v", a)
+	}
+	if ev := getDisclosure(t, s, op, d2.ID).Events; ev[len(ev)-1].Action != "case_filed" || !strings.Contains(ev[len(ev)-1].Note, "改为关联本申请") {
+		t.Errorf("the second application's timeline after the move: %+v", ev[len(ev)-1])
+	}
 	var list struct {
 		Items []struct {
 			ID int64 `json:"id"`

@@ -177,23 +177,43 @@ type ItemFilter struct {
 	From, To     *time.Time
 	// ScopeUnit restricts the list to one unit's items (unit roles).
 	ScopeUnit string
-	BeforeID  int64 // cursor: items with a smaller id
-	Limit     int
+	// BeforeID is the cursor: the last item of the previous page. The
+	// following page holds the items after it in the list's order.
+	BeforeID int64
+	Limit    int
 }
 
-// ListItems returns items, newest first, matching the filter.
+// ByReceivedAt tells whether the list is ordered by received_at (then id)
+// rather than by id: when dates narrow it, so that a past period is read from
+// the received_at index at its own place instead of walking the primary key
+// down from the newest item until the period is reached.
+func (f ItemFilter) ByReceivedAt() bool { return f.From != nil || f.To != nil }
+
+// ListItems returns items, newest first, matching the filter: by id, or by
+// received_at and id when dates narrow the list (ByReceivedAt).
 func (q *Q) ListItems(ctx context.Context, f ItemFilter) ([]Item, error) {
 	where, args := itemWhere(f)
+	order := "id DESC"
+	if f.ByReceivedAt() {
+		order = "received_at DESC, id DESC"
+	}
 	if f.BeforeID > 0 {
 		args = append(args, f.BeforeID)
-		where = append(where, fmt.Sprintf("id < $%d", len(args)))
+		n := len(args)
+		if f.ByReceivedAt() {
+			// a row comparison on both keys, which the (received_at DESC,
+			// id DESC) index answers; the cursor stays a bare id
+			where = append(where, fmt.Sprintf("(received_at, id) < ((SELECT received_at FROM items WHERE id = $%d), $%d)", n, n))
+		} else {
+			where = append(where, fmt.Sprintf("id < $%d", n))
+		}
 	}
 	query := `SELECT ` + itemCols + ` FROM items`
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
 	args = append(args, f.Limit)
-	query += fmt.Sprintf(" ORDER BY id DESC LIMIT $%d", len(args))
+	query += fmt.Sprintf(" ORDER BY %s LIMIT $%d", order, len(args))
 	var out []Item
 	err := sqlxSelect(ctx, q, "list items", &out, query, args...)
 	return out, err

@@ -9,7 +9,10 @@ import (
 )
 
 // TestListItemsFilters runs each filter of ListItems, alone and combined,
-// over four items that differ in every field a filter reads.
+// over six items that differ in every field a filter reads. The last two
+// were stored after the others but received earlier ("e" at the same moment
+// as "b"), so that a dated list, ordered by received_at and id, differs from
+// the id order and its pages must break the tie.
 func TestListItemsFilters(t *testing.T) {
 	s := newStore(t)
 	s.units(t, "U1", "U2", "U3")
@@ -38,6 +41,14 @@ func TestListItemsFilters(t *testing.T) {
 			it.Status, it.PrimaryUnitCode, it.CoUnitCodes = "replied", ptr("U3"), []string{"U1"}
 			it.RepliedAt, it.VisitDueAt = &past, &past
 		}),
+		"e": s.item(t, func(it *repo.Item) {
+			it.Kind, it.ReceivedAt = "consultation", day(2, 10)
+			it.Title, it.Content = "其他", "无关内容"
+		}),
+		"f": s.item(t, func(it *repo.Item) {
+			it.Kind, it.ReceivedAt = "suggestion", day(1, 5)
+			it.Title, it.Content = "旧事", "早先的来信"
+		}),
 	}
 	id := func(name string) int64 { return items[name].ID }
 
@@ -46,7 +57,7 @@ func TestListItemsFilters(t *testing.T) {
 		f    repo.ItemFilter
 		want []string // newest first
 	}{
-		{"no filter", repo.ItemFilter{}, []string{"d", "c", "b", "a"}},
+		{"no filter", repo.ItemFilter{}, []string{"f", "e", "d", "c", "b", "a"}},
 		{"status", repo.ItemFilter{Status: "dispatched"}, []string{"a"}},
 		{"status without items", repo.ItemFilter{Status: "closed"}, nil},
 		{"unit_code as primary or co-handling unit", repo.ItemFilter{UnitCode: "U1"}, []string{"d", "a"}},
@@ -55,25 +66,32 @@ func TestListItemsFilters(t *testing.T) {
 		{"kind", repo.ItemFilter{Kind: "complaint"}, []string{"d", "a"}},
 		{"category_code", repo.ItemFilter{CategoryCode: "C1"}, []string{"a"}},
 		{"overdue", repo.ItemFilter{Overdue: ptr(true)}, []string{"a"}},
-		{"not overdue", repo.ItemFilter{Overdue: ptr(false)}, []string{"d", "c", "b"}},
+		{"not overdue", repo.ItemFilter{Overdue: ptr(false)}, []string{"f", "e", "d", "c", "b"}},
 		{"visit due", repo.ItemFilter{VisitDue: ptr(true)}, []string{"d"}},
-		{"visit not due", repo.ItemFilter{VisitDue: ptr(false)}, []string{"c", "b", "a"}},
+		{"visit not due", repo.ItemFilter{VisitDue: ptr(false)}, []string{"f", "e", "c", "b", "a"}},
 		{"q in title or content", repo.ItemFilter{Q: "路灯"}, []string{"d", "a"}},
 		{"q with % taken literally", repo.ItemFilter{Q: "100%"}, []string{"b"}},
 		{"q of a lone %", repo.ItemFilter{Q: "%"}, []string{"b"}},
 		{"q of a lone _", repo.ItemFilter{Q: "_"}, []string{"c"}},
-		{"from, inclusive", repo.ItemFilter{From: ptr(day(2, 10))}, []string{"d", "c", "b"}},
-		{"to, exclusive", repo.ItemFilter{To: ptr(day(3, 10))}, []string{"b", "a"}},
-		{"from and to", repo.ItemFilter{From: ptr(day(2, 1)), To: ptr(day(3, 1))}, []string{"b"}},
+		{"from, inclusive, by received time", repo.ItemFilter{From: ptr(day(2, 10))}, []string{"d", "c", "e", "b"}},
+		{"to, exclusive, by received time", repo.ItemFilter{To: ptr(day(3, 10))}, []string{"e", "b", "a", "f"}},
+		{"from and to", repo.ItemFilter{From: ptr(day(2, 1)), To: ptr(day(3, 1))}, []string{"e", "b"}},
 		{"scope", repo.ItemFilter{ScopeUnit: "U1"}, []string{"d", "a"}},
 		{"scope and unit_code", repo.ItemFilter{ScopeUnit: "U1", UnitCode: "U2"}, []string{"a"}},
 		{"scope and status outside it", repo.ItemFilter{ScopeUnit: "U3", Status: "dispatched"}, nil},
 		{"channel and kind", repo.ItemFilter{Channel: "hotline", Kind: "complaint"}, []string{"a"}},
-		{"first page", repo.ItemFilter{Limit: 2}, []string{"d", "c"}},
+		{"first page", repo.ItemFilter{Limit: 2}, []string{"f", "e"}},
 		{"next page", repo.ItemFilter{BeforeID: id("c"), Limit: 2}, []string{"b", "a"}},
 		{"after the last page", repo.ItemFilter{BeforeID: id("a"), Limit: 2}, nil},
 		{"filtered pages", repo.ItemFilter{Kind: "complaint", Limit: 1}, []string{"d"}},
 		{"filtered next page", repo.ItemFilter{Kind: "complaint", BeforeID: id("d"), Limit: 1}, []string{"a"}},
+		{"dated first page", repo.ItemFilter{From: ptr(day(1, 1)), Limit: 2}, []string{"d", "c"}},
+		{"dated next page", repo.ItemFilter{From: ptr(day(1, 1)), BeforeID: id("c"), Limit: 2}, []string{"e", "b"}},
+		{"dated page inside a tie", repo.ItemFilter{From: ptr(day(1, 1)), BeforeID: id("e"), Limit: 2}, []string{"b", "a"}},
+		{"dated last page", repo.ItemFilter{From: ptr(day(1, 1)), BeforeID: id("a"), Limit: 2}, []string{"f"}},
+		{"dated after the last page", repo.ItemFilter{From: ptr(day(1, 1)), BeforeID: id("f"), Limit: 2}, nil},
+		{"to, next page", repo.ItemFilter{To: ptr(day(3, 10)), BeforeID: id("e"), Limit: 2}, []string{"b", "a"}},
+		{"dated and filtered next page", repo.ItemFilter{To: ptr(day(3, 1)), Kind: "consultation", BeforeID: id("e"), Limit: 2}, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f := c.f

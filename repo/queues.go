@@ -53,18 +53,37 @@ type InboxItem struct {
 	UnitRole string `db:"unit_role"`
 }
 
+// inboxRows are the rows of a unit's inbox ($1): its open items (with the
+// units: dispatched or accepted) with its part in each. As primary unit they
+// are read in due order from items_open_unit_due_idx, and the unit's stage is
+// the item's status (dispatch makes both dispatched/assigned, signing for
+// makes both accepted, in one transaction; a return or a final answer takes
+// the item out of these statuses). As co-handling unit (few items, through
+// items_open_co_units_idx) the stage is its assignment's. Reading the
+// unit's assignments instead would read its history: a co-handling unit's
+// assignment stays accepted after the item is closed. $2 is the stage, $3
+// the role, $4 overdue only, $5 the kind ("" and false: all).
+const inboxRows = `SELECT id AS r_id, due_at AS r_due, overdue AS r_overdue,
+			CASE status WHEN 'dispatched' THEN 'assigned' ELSE 'accepted' END AS stage, 'primary' AS unit_role
+		FROM items WHERE status IN ('dispatched', 'accepted') AND primary_unit_code = $1 AND $3 IN ('', 'primary')
+			AND ($2 = '' OR status = CASE $2 WHEN 'assigned' THEN 'dispatched' ELSE 'accepted' END)
+			AND (NOT $4 OR overdue) AND ($5 = '' OR kind = $5)
+	UNION ALL
+	SELECT items.id, items.due_at, items.overdue, a.status, a.role
+		FROM items JOIN assignments a ON a.item_id = items.id AND a.unit_code = $1 AND a.status IN ('assigned', 'accepted')
+		WHERE items.status IN ('dispatched', 'accepted') AND items.co_unit_codes @> ARRAY[$1]::text[]
+			AND items.primary_unit_code IS DISTINCT FROM $1 AND $3 IN ('', 'co') AND ($2 = '' OR a.status = $2)
+			AND (NOT $4 OR items.overdue) AND ($5 = '' OR items.kind = $5)`
+
 // Inbox returns the items a unit is working on (its assignment is assigned
-// or accepted and the item is with the units), the nearest due time first.
-// It reads the unit's live assignments through assignments_open_unit_idx.
+// or accepted and the item is with the units), the nearest due time first:
+// the first Limit rows are chosen from the index, then read whole.
 func (q *Q) Inbox(ctx context.Context, f InboxFilter) ([]InboxItem, error) {
 	var out []InboxItem
-	err := sqlxSelect(ctx, q, "inbox", &out, `SELECT `+itemCols+`, a.stage, a.unit_role FROM items
-		JOIN (SELECT item_id AS a_item, status AS stage, role AS unit_role FROM assignments
-			WHERE unit_code = $1 AND status IN ('assigned', 'accepted')) a ON a.a_item = items.id
-		WHERE status IN ('dispatched', 'accepted')
-			AND ($2 = '' OR a.stage = $2) AND ($3 = '' OR a.unit_role = $3) AND (NOT $4 OR overdue)
-			AND ($5 = '' OR kind = $5)
-		ORDER BY due_at ASC NULLS LAST, id LIMIT $6`, f.Unit, f.Stage, f.Role, f.Overdue, f.Kind, f.Limit)
+	err := sqlxSelect(ctx, q, "inbox", &out, `WITH r AS MATERIALIZED (SELECT * FROM (`+inboxRows+`) u
+			ORDER BY r_due ASC NULLS LAST, r_id LIMIT $6)
+		SELECT `+itemCols+`, r.stage, r.unit_role FROM r JOIN items ON items.id = r.r_id
+		ORDER BY r.r_due ASC NULLS LAST, r.r_id`, f.Unit, f.Stage, f.Role, f.Overdue, f.Kind, f.Limit)
 	return out, err
 }
 
@@ -81,14 +100,12 @@ type InboxCounts struct {
 // before soon and is not overdue yet.
 func (q *Q) CountInbox(ctx context.Context, unit string, soon time.Time) (InboxCounts, error) {
 	var c InboxCounts
-	err := sqlxGet(ctx, q, "count inbox", &c, `SELECT count(*) FILTER (WHERE a.stage = 'assigned') AS to_accept,
-			count(*) FILTER (WHERE a.stage = 'accepted') AS working,
-			count(*) FILTER (WHERE overdue) AS overdue,
-			count(*) FILTER (WHERE NOT overdue AND due_at < $2) AS due_soon,
+	err := sqlxGet(ctx, q, "count inbox", &c, `SELECT count(*) FILTER (WHERE stage = 'assigned') AS to_accept,
+			count(*) FILTER (WHERE stage = 'accepted') AS working,
+			count(*) FILTER (WHERE r_overdue) AS overdue,
+			count(*) FILTER (WHERE NOT r_overdue AND r_due < $6) AS due_soon,
 			count(*) AS total
-		FROM items JOIN (SELECT item_id AS a_item, status AS stage FROM assignments
-			WHERE unit_code = $1 AND status IN ('assigned', 'accepted')) a ON a.a_item = items.id
-		WHERE status IN ('dispatched', 'accepted')`, unit, soon)
+		FROM (`+inboxRows+`) u`, unit, "", "", false, "", soon)
 	return c, err
 }
 
@@ -101,16 +118,20 @@ type VisitItem struct {
 
 // VisitQueue returns answered items (replied, or answered on the call) that
 // no rating has settled yet — none since the answer, or only dissatisfied
-// ones — the earliest visit due time first, through items_visit_due_idx.
+// ones — the earliest visit due time first. The choice reads
+// items_visit_queue_idx alone (an index-only scan beside the latest rating
+// of each), then the chosen rows are read whole.
 func (q *Q) VisitQueue(ctx context.Context, limit int) ([]VisitItem, error) {
 	var out []VisitItem
-	err := sqlxSelect(ctx, q, "visit queue", &out, `SELECT `+itemCols+`, r.satisfaction AS last_satisfaction FROM items
-		LEFT JOIN LATERAL (SELECT satisfaction FROM ratings WHERE ratings.item_id = items.id
-			AND ratings.created_at >= coalesce(items.replied_at, items.received_at)
-			ORDER BY ratings.created_at DESC, ratings.id DESC LIMIT 1) r ON true
-		WHERE status IN ('replied', 'answered') AND visit_due_at IS NOT NULL AND merged_into_id IS NULL
-			AND (r.satisfaction IS NULL OR r.satisfaction = 'dissatisfied')
-		ORDER BY visit_due_at, id LIMIT $1`, limit)
+	err := sqlxSelect(ctx, q, "visit queue", &out, `WITH v AS MATERIALIZED (
+			SELECT items.id AS v_id, items.visit_due_at AS v_due, r.satisfaction AS last_satisfaction FROM items
+			LEFT JOIN LATERAL (SELECT satisfaction FROM ratings WHERE ratings.item_id = items.id
+				AND ratings.created_at >= coalesce(items.replied_at, items.received_at)
+				ORDER BY ratings.created_at DESC, ratings.id DESC LIMIT 1) r ON true
+			WHERE status IN ('replied', 'answered') AND visit_due_at IS NOT NULL AND merged_into_id IS NULL
+				AND (r.satisfaction IS NULL OR r.satisfaction = 'dissatisfied')
+			ORDER BY visit_due_at, id LIMIT $1)
+		SELECT `+itemCols+`, v.last_satisfaction FROM v JOIN items ON items.id = v.v_id ORDER BY v.v_due, v.v_id`, limit)
 	return out, err
 }
 

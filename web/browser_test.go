@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -174,5 +175,30 @@ func TestBrowserLoop(t *testing.T) {
 	timeline := b.Section("办理记录")
 	if !strings.Contains(timeline, "回访") || !strings.Contains(timeline, "结案") || !strings.Contains(b.Section("基本信息"), "已结案") {
 		t.Fatalf("the item after the visit: %s", b.Text())
+	}
+}
+
+// TestBrowserDeskSubmitsOnce: 提交 pressed twice in a row stores one item;
+// the page's script drops the second submit (the server would find the
+// first item by the form's token anyway, see TestDeskSubmitsOnce).
+func TestBrowserDeskSubmitsOnce(t *testing.T) {
+	w := newWorld(t)
+	b := webtest.NewBrowser(t, w.s.URL)
+	b.LoginAs(w.accounts[domain.RoleOperator])
+	b.FillByLabel("来电号码", "13700004444")
+	b.SelectByLabel("诉求类型", "投诉")
+	b.FillByLabel("诉求内容", "地铁站电梯停运一周无人维修")
+	if st := b.SubmitTwice("#call-form"); st != 200 || !strings.Contains(b.Path(), "created=") || !strings.Contains(b.Text(), "受理编号") {
+		t.Fatalf("提交 twice: %d %s %s", st, b.Path(), b.Text())
+	}
+	if strings.Contains(b.Text(), "该表单已提交过") {
+		t.Errorf("the second submit reached the server: %s", b.Text())
+	}
+	h, err := w.s.Core.CallerHistory(context.Background(), w.managerViewer(), "13700004444")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Total != 1 {
+		t.Errorf("%d items stored by a double submit", h.Total)
 	}
 }

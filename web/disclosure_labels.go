@@ -43,31 +43,13 @@ func deliveryFormLabel(f string) string {
 	return f
 }
 
-func caseKindLabel(k domain.CaseKind) string {
-	switch k {
-	case domain.CaseReconsideration:
-		return "行政复议"
-	case domain.CaseLitigationDirect:
-		return "行政诉讼(未经复议直接起诉)"
-	case domain.CaseLitigationAfterRecon:
-		return "行政诉讼(复议后起诉)"
-	}
-	return string(k)
-}
+func caseKindLabel(k domain.CaseKind) string { return k.Label() }
 
 func caseResultLabel(r *string) string {
 	if r == nil {
-		return "尚未审结"
+		return domain.CaseResult("").Label()
 	}
-	switch domain.CaseResult(*r) {
-	case domain.ResultUpheld:
-		return "结果维持"
-	case domain.ResultCorrected:
-		return "结果纠正"
-	case domain.ResultOther:
-		return "其他结果"
-	}
-	return *r
+	return domain.CaseResult(*r).Label()
 }
 
 // disclosureEventLabel names a timeline entry of an application.
@@ -78,7 +60,7 @@ func disclosureEventLabel(action string) string {
 		domain.DisActCorrectionArrived: "补正已收到", domain.DisActFeeNotice: "收费通知", domain.DisActFeePaid: "已缴费",
 		domain.DisActRequestExt: "申请延期", domain.DisActApproveExt: "批准延期", domain.DisActRejectExt: "驳回延期",
 		domain.DisActDecide: "作出答复", domain.DisActAbandon: "视为放弃", domain.DisActRemind: "催办",
-		domain.DisActOverdue: "超期督办",
+		domain.DisActOverdue: "超期督办", domain.DisActCaseFiled: "复议诉讼登记", domain.DisActCaseChanged: "复议诉讼变更",
 	}[domain.DisclosureAction(action)]; ok {
 		return l
 	}

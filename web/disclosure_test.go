@@ -293,6 +293,21 @@ func TestDisclosureApplicationPage(t *testing.T) {
 	if p := op.Post(update, url.Values{"result": {"upheld"}}); !strings.Contains(p.Section("行政复议、行政诉讼"), "结果维持") {
 		t.Errorf("case result: %d %s", p.Status, p.Section("行政复议、行政诉讼"))
 	}
+	// both changes of the case are on the application's timeline: who, what
+	// from what to what, and why (the case's note)
+	caseNo := "行政复议案件 #" + update[strings.LastIndex(update, "/")+1:]
+	timeline = op.Get(page).Section("办理记录")
+	for _, s := range []string{"复议诉讼登记", caseNo + "(立案日期 " + disclosureToday(w) + ",尚未审结);备注:申请人不服答复",
+		"复议诉讼变更", caseNo + ":审理结果:尚未审结 → 结果维持", w.accounts[domain.RoleOperator].Username} {
+		if !strings.Contains(timeline, s) {
+			t.Errorf("timeline lacks %q: %s", s, timeline)
+		}
+	}
+	// a change that changes nothing is no event
+	op.Post(update, url.Values{"result": {"upheld"}})
+	if n := strings.Count(op.Get(page).Section("办理记录"), "复议诉讼变更"); n != 1 {
+		t.Errorf("%d case changes on the timeline after saving the same result again; want 1", n)
+	}
 	// a case of another application is not changed through this one
 	other := fmt.Sprintf("/console/disclosure/%d", w.disclosure(t, "natural"))
 	caseID := update[strings.LastIndex(update, "/")+1:]

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"regexp"
 	"strconv"
 	"strings"
@@ -105,4 +106,56 @@ func (f *form) intField(field, s string, min, max int) (int, bool) {
 		return 0, false
 	}
 	return n, true
+}
+
+// fieldRef is one field of a named form as the templates' shared partials
+// see it (partials.html: fielderror, textarea, filterselect): its control's
+// id, what was typed into it and the message beside it.
+type fieldRef struct {
+	f           form
+	Form, Field string
+}
+
+func fld(f form, name, field string) fieldRef { return fieldRef{f: f, Form: name, Field: field} }
+
+// ID is the control's id, and ID + "-err" its message's.
+func (r fieldRef) ID() string { return r.Form + "-" + r.Field }
+
+// Err is the message beside the field ("" when none).
+func (r fieldRef) Err() string { return r.f.Err(r.Form, r.Field) }
+
+// Val is what was typed into the field.
+func (r fieldRef) Val() string { return r.f.Val(r.Form, r.Field) }
+
+// Invalid marks a control whose field has a message: aria-invalid, and the
+// message as its description.
+func (r fieldRef) Invalid() template.HTMLAttr {
+	if r.Err() == "" {
+		return ""
+	}
+	return template.HTMLAttr(` aria-invalid="true" aria-describedby="` + template.HTMLEscapeString(r.ID()) + `-err"`)
+}
+
+// textArea is a labelled <textarea> with its message (partial "textarea").
+type textArea struct {
+	fieldRef
+	Label    string
+	Required bool
+}
+
+func area(f form, name, field, label string, required bool) textArea {
+	return textArea{fieldRef: fld(f, name, field), Label: label, Required: required}
+}
+
+// filterSelect is a labelled <select> of a list's filters, 全部 first
+// (partial "filterselect").
+type filterSelect struct {
+	fieldRef
+	Label   string
+	Options []option
+	Value   string
+}
+
+func choice(f form, name, field, label string, opts []option, value string) filterSelect {
+	return filterSelect{fieldRef: fld(f, name, field), Label: label, Options: opts, Value: value}
 }

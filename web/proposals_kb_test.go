@@ -284,7 +284,7 @@ func TestKBPages(t *testing.T) {
 	if desk.InputValue("kb_article_id") != "" || !strings.Contains(desk.Body, `hx-get="/console/desk/kb"`) {
 		t.Errorf("the desk has no KB panel wired")
 	}
-	r := op.Post("/console/desk", url.Values{"caller_phone": {"13812345678"}, "kind": {"consultation"}, "content": {"出租车拒载怎么投诉"},
+	r := postCall(op, url.Values{"caller_phone": {"13812345678"}, "kind": {"consultation"}, "content": {"出租车拒载怎么投诉"},
 		"answered_on_call": {"on"}, "answer": {"请拨打12328。"}, "kb_article_id": {art}})
 	if r.Status != 200 || !strings.Contains(r.Text(), "来电已登记") {
 		t.Fatalf("desk submit: %d %s", r.Status, r.Text())

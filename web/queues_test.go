@@ -51,6 +51,13 @@ func (w *world) urgentCall(t *testing.T, unit string) (int64, string) {
 	return it.ID, it.TrackingCode
 }
 
+// postCall submits the desk's call form as a browser does: with the
+// one-time token of a freshly rendered form.
+func postCall(op *webtest.Client, v url.Values) *webtest.Page {
+	v.Set("form_token", op.Get("/console/desk").InputValue("form_token"))
+	return op.Post("/console/desk", v)
+}
+
 // TestDesk: the desk's fields and keys; the caller's history by a number
 // typed any way, audited; messages beside the fields; a call answered on the
 // spot; a call that waits for the router, then shows where it went; similar
@@ -103,17 +110,17 @@ func TestDesk(t *testing.T) {
 	}
 
 	// messages beside the fields
-	p = op.Post("/console/desk", url.Values{"caller_phone": {"12"}, "kind": {"complaint"}, "content": {" "}})
+	p = postCall(op, url.Values{"caller_phone": {"12"}, "kind": {"complaint"}, "content": {" "}})
 	if p.Status != http.StatusUnprocessableEntity || fieldError(p, "call-caller_phone") == "" || fieldError(p, "call-content") != "此项必填" {
 		t.Errorf("bad call: %d %q %q", p.Status, fieldError(p, "call-caller_phone"), fieldError(p, "call-content"))
 	}
-	p = op.Post("/console/desk", url.Values{"caller_phone": {"13812345678"}, "kind": {"consultation"}, "content": {"咨询公积金"}, "answered_on_call": {"on"}})
+	p = postCall(op, url.Values{"caller_phone": {"13812345678"}, "kind": {"consultation"}, "content": {"咨询公积金"}, "answered_on_call": {"on"}})
 	if p.Status != http.StatusUnprocessableEntity || fieldError(p, "call-answer") == "" {
 		t.Errorf("answered on the call without an answer: %d %q", p.Status, fieldError(p, "call-answer"))
 	}
 
 	// answered on the call: closed on the spot, nowhere to route
-	p = op.Post("/console/desk", url.Values{"caller_phone": {"13812345678"}, "caller_name": {"张先生"}, "kind": {"consultation"},
+	p = postCall(op, url.Values{"caller_phone": {"13812345678"}, "caller_name": {"张先生"}, "kind": {"consultation"},
 		"content": {"咨询公积金提取的材料"}, "answered_on_call": {"on"}, "answer": {"带身份证和购房合同到窗口办理。"}})
 	if p.Status != 200 || !strings.HasPrefix(p.URL, "/console/desk?created=") || !strings.Contains(p.Text(), "受理编号") ||
 		!strings.Contains(p.Text(), "已当场答复") {
@@ -121,7 +128,7 @@ func TestDesk(t *testing.T) {
 	}
 
 	// a call for the router: the page polls until it is routed
-	p = op.Post("/console/desk", url.Values{"caller_phone": {"13912345678"}, "kind": {"complaint"}, "content": {"小区门口占道经营"}})
+	p = postCall(op, url.Values{"caller_phone": {"13912345678"}, "kind": {"complaint"}, "content": {"小区门口占道经营"}})
 	if p.Status != 200 || !strings.Contains(p.Text(), "正在按分派规则分派") {
 		t.Fatalf("call: %d %s", p.Status, p.Text())
 	}
@@ -146,10 +153,107 @@ func TestDesk(t *testing.T) {
 	if s.Status != 200 || !strings.Contains(s.Text(), earlier) || !webtest.Contains(s.Labels(), "不合并,作为新事项登记") {
 		t.Fatalf("similar: %d %s", s.Status, s.Text())
 	}
-	p = op.Post("/console/desk", url.Values{"caller_phone": {"13812345678"}, "kind": {"complaint"},
+	p = postCall(op, url.Values{"caller_phone": {"13812345678"}, "kind": {"complaint"},
 		"content": {"出租车司机拒载,又来反映"}, "merge_into": {fmt.Sprint(earlierID)}})
-	if p.Status != 200 || !strings.Contains(p.Text(), "已合并至") || strings.Contains(p.Text(), "未能合并") {
+	if p.Status != 200 || !strings.Contains(p.Text(), "已合并至") {
 		t.Errorf("merge with the call: %d %s", p.Status, p.Text())
+	}
+}
+
+// TestDeskSubmitsOnce: the same call form posted twice, one after the other
+// and at once, stores one item, and the second answer names it; a merge that
+// is refused stores nothing and says so beside the similar items, with the
+// choice kept.
+func TestDeskSubmitsOnce(t *testing.T) {
+	w := newWorld(t)
+	op := w.signIn(t, domain.RoleOperator)
+	form := op.Get("/console/desk")
+	submitOnce := false
+	for _, f := range form.Elements("form") {
+		submitOnce = submitOnce || (webtest.Attr(f, "id") == "call-form" && webtest.HasAttr(f, "data-submit-once"))
+	}
+	if form.InputValue("form_token") == "" || !submitOnce {
+		t.Fatalf("the call form has no one-time token or no data-submit-once")
+	}
+	if again := op.Get("/console/desk").InputValue("form_token"); again == form.InputValue("form_token") {
+		t.Errorf("two renderings share the token %q", again)
+	}
+	callsOf := func(phone string) int64 {
+		h, err := w.s.Core.CallerHistory(context.Background(), w.managerViewer(), phone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h.Total
+	}
+	post := func(phone string) url.Values {
+		return url.Values{"form_token": {form.InputValue("form_token")}, "caller_phone": {phone}, "kind": {"complaint"},
+			"content": {"公交车到站不停"}}
+	}
+
+	first := op.Post("/console/desk", post("13700001111"))
+	second := op.Post("/console/desk", post("13700001111"))
+	if first.Status != 200 || second.Status != 200 || first.URL+"&again=1" != second.URL {
+		t.Fatalf("the form posted twice: %s then %s", first.URL, second.URL)
+	}
+	if !strings.Contains(second.Text(), "该表单已提交过,未重复登记") || !strings.Contains(second.Text(), "受理编号") {
+		t.Errorf("the second answer: %s", second.Text())
+	}
+	if n := callsOf("13700001111"); n != 1 {
+		t.Errorf("%d items stored by one form posted twice", n)
+	}
+
+	// a double click: both posts at once
+	form = op.Get("/console/desk")
+	// (a second session of the operator's: a test client is not safe for
+	// concurrent use, and the token is the user's wherever it is posted)
+	done := make(chan *webtest.Page, 2)
+	for _, c := range []*webtest.Client{op, w.signIn(t, domain.RoleOperator)} {
+		v := post("13700002222")
+		go func() { done <- c.Post("/console/desk", v) }()
+	}
+	a, b := <-done, <-done
+	if a.Status != 200 || b.Status != 200 || strings.TrimSuffix(a.URL, "&again=1") != strings.TrimSuffix(b.URL, "&again=1") {
+		t.Errorf("a double click: %d %s and %d %s", a.Status, a.URL, b.Status, b.URL)
+	}
+	if n := callsOf("13700002222"); n != 1 {
+		t.Errorf("%d items stored by a double click", n)
+	}
+
+	// a post without a token is refused as a whole, with a new token
+	v := post("13700003333")
+	v.Del("form_token")
+	if p := op.Post("/console/desk", v); p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Text(), "表单已失效") ||
+		p.InputValue("form_token") == "" || callsOf("13700003333") != 0 {
+		t.Errorf("no token: %d %q %s", p.Status, p.InputValue("form_token"), p.Text())
+	}
+
+	// a merge into an item merged away: nothing stored, the message beside
+	// the similar items, which are shown again with the choice
+	survivorID, survivor := w.call(t, "UA", false)
+	dupID, _ := w.call(t, "UA", false)
+	if _, err := w.s.Core.Merge(context.Background(), w.operatorViewer(), dupID, core.MergeInput{IntoID: survivorID}); err != nil {
+		t.Fatal(err)
+	}
+	form = op.Get("/console/desk")
+	v = url.Values{"form_token": {form.InputValue("form_token")}, "caller_phone": {"13812345678"}, "kind": {"complaint"},
+		"content": {"出租车司机拒载,车牌浙A12345"}, "merge_into": {fmt.Sprint(dupID)}}
+	p := op.Post("/console/desk", v)
+	if p.Status != http.StatusUnprocessableEntity || fieldError(p, "call-merge_into") == "" {
+		t.Fatalf("a merge into a merged item: %d %q", p.Status, fieldError(p, "call-merge_into"))
+	}
+	if n := callsOf("13812345678"); n != 2 {
+		t.Errorf("%d items of the caller after a refused merge; want the 2 made before", n)
+	}
+	if p.InputValue("form_token") != v.Get("form_token") {
+		t.Errorf("the form came back with another token")
+	}
+	if msg := fieldError(p, "call-merge_into"); !strings.Contains(msg, "已合并") {
+		t.Errorf("the message beside the similar items: %q", msg)
+	}
+	// the similar items are shown again (the merged one is no longer among
+	// them), with the choice not to merge
+	if !strings.Contains(p.Text(), "合并到 "+survivor) || !webtest.Contains(p.Labels(), "不合并,作为新事项登记") {
+		t.Errorf("the similar items are not shown again: %s", p.Text())
 	}
 }
 
@@ -328,6 +432,37 @@ func TestInbox(t *testing.T) {
 	}
 }
 
+// TestInboxCoHandling: an item another unit leads and the viewer's unit
+// co-handles is in the viewer's inbox, marked as such, until the unit
+// returns its part; the lead unit's inbox is not changed by it.
+func TestInboxCoHandling(t *testing.T) {
+	w := newWorld(t)
+	id, code := w.call(t, "", false)
+	w.s.Expect(t, 200, testenv.Req{Method: "POST", Path: fmt.Sprintf("/api/v1/items/%d/dispatch", id), Token: w.opToken,
+		Body: map[string]any{"primary_unit_code": "UB", "co_unit_codes": []string{"UA"}}})
+	staff := w.signIn(t, domain.RoleUnitStaff)
+	if row := rowOf(staff.Get("/console/inbox?role=co"), code); !strings.Contains(row, "本单位协办") || !strings.Contains(row, "乙处") {
+		t.Fatalf("co-handled item in UA's inbox: %q", row)
+	}
+	if p := staff.Get("/console/inbox?role=primary"); strings.Contains(p.Text(), code) {
+		t.Errorf("a co-handled item under 主办: %s", p.Text())
+	}
+	if p := staff.Get("/console/inbox"); !strings.Contains(p.Text(), "待签收 1 件") {
+		t.Errorf("counts of UA: %s", p.Text())
+	}
+	b := webtest.SignIn(t, w.s, w.otherB)
+	if row := rowOf(b.Get("/console/inbox"), code); row == "" || strings.Contains(row, "本单位协办") {
+		t.Errorf("UB's inbox row: %q", row)
+	}
+	staff.Post(fmt.Sprintf("/console/items/%d/return", id), url.Values{"reason": {"不属于本单位职责"}})
+	if p := staff.Get("/console/inbox"); strings.Contains(p.Text(), code) || !strings.Contains(p.Text(), "待签收 0 件") {
+		t.Errorf("UA's inbox after returning its part: %s", p.Text())
+	}
+	if p := b.Get("/console/inbox"); !strings.Contains(p.Text(), code) {
+		t.Errorf("UB's inbox after UA returned its part: %s", p.Text())
+	}
+}
+
 // failing fails every message for good.
 type failing struct{}
 
@@ -494,6 +629,12 @@ func TestApprovals(t *testing.T) {
 		!strings.Contains(p.Text(), "没有等待审核的答复") {
 		t.Errorf("approve from the queue: %s %s", p.URL, p.Text())
 	}
+}
+
+// operatorViewer acts as the world's operator.
+func (w *world) operatorViewer() domain.Viewer {
+	a := w.accounts[domain.RoleOperator]
+	return domain.Viewer{ID: a.ID, Username: a.Username, Role: domain.RoleOperator}
 }
 
 // managerViewer reads items as the world's manager (reads of full numbers

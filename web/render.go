@@ -68,6 +68,9 @@ func (w *Web) funcs() template.FuncMap {
 		"kbstatus":      kbStatusLabel,
 		"kbpanel":       func() kbSuggestPanel { return kbSuggestPanel{} },
 		"list":          func(s ...string) []string { return s },
+		"fld":           fld,
+		"area":          area,
+		"choice":        choice,
 		"add":           func(a, b int) int { return a + b },
 		"when":          w.when,
 		// disclosure applications (disclosure_labels.go)

@@ -117,3 +117,32 @@ document.addEventListener("click", function (e) {
   var t = e.target.closest && e.target.closest("[data-print]");
   if (t) window.print();
 });
+
+// A form with data-submit-once is sent once: its submit buttons are
+// disabled as it goes, and a second submit (a double click, Ctrl+Enter
+// pressed twice) is dropped. The server does not rely on it: the desk's
+// form token makes a repeated post find the first item. Coming back to the
+// page from the history (bfcache) enables the buttons again.
+document.addEventListener("submit", function (e) {
+  var f = e.target;
+  if (!f || !f.matches || !f.matches("form[data-submit-once]")) return;
+  if (f.getAttribute("data-submitting") === "true") { e.preventDefault(); return; }
+  f.setAttribute("data-submitting", "true");
+  // disabled after this event, so that the button's own name and value are
+  // still sent with the form
+  setTimeout(function () {
+    f.querySelectorAll('button[type="submit"], button:not([type])').forEach(function (b) {
+      b.disabled = true;
+      b.setAttribute("aria-busy", "true");
+    });
+  }, 0);
+});
+window.addEventListener("pageshow", function () {
+  document.querySelectorAll("form[data-submit-once]").forEach(function (f) {
+    f.removeAttribute("data-submitting");
+    f.querySelectorAll("button[disabled][aria-busy]").forEach(function (b) {
+      b.disabled = false;
+      b.removeAttribute("aria-busy");
+    });
+  });
+});

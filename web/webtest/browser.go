@@ -206,6 +206,20 @@ func (b *Browser) RemoveCSRFTokens() {
 	eval[chromedp.Void](b, `document.querySelectorAll('input[name="_csrf"]').forEach(e => e.remove())`)
 }
 
+// SubmitTwice submits the form matching a CSS selector twice in a row, as
+// a double click does, waits for the page that loads and returns its HTTP
+// status.
+func (b *Browser) SubmitTwice(selector string) int {
+	b.t.Helper()
+	q, _ := json.Marshal(selector)
+	resp, err := chromedp.RunResponse(b.ctx, chromedp.Evaluate[chromedp.Void](
+		`(() => { const f = document.querySelector(`+string(q)+`); f.requestSubmit(); f.requestSubmit(); })()`))
+	if err != nil {
+		b.t.Fatalf("submit %s twice: %v", selector, err)
+	}
+	return int(resp.Status)
+}
+
 // Text is the visible text of the page.
 func (b *Browser) Text() string {
 	b.t.Helper()
