@@ -1,7 +1,6 @@
 package core
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -434,7 +433,7 @@ func (c *Core) queryStats(ctx context.Context, q *repo.Q, pending []factChange, 
 		rows, err := q.QueryCube(ctx, plan.parts[0].query)
 		return dropZero(rows), err
 	}
-	sums := groupSums{}
+	sums := make(groupSums, 1024)
 	for _, pt := range plan.parts {
 		rows, err := q.QueryCube(ctx, pt.query)
 		if err != nil {
@@ -445,8 +444,12 @@ func (c *Core) queryStats(ctx context.Context, q *repo.Q, pending []factChange, 
 		}
 	}
 	if plan.cum != nil {
-		if err := plan.cum.addTo(ctx, q, sums); err != nil {
-			return nil, err
+		rows, err := q.QueryCum(ctx, *plan.cum)
+		if err != nil || len(folded) == 0 {
+			return dropZero(rows), err
+		}
+		for _, r := range rows {
+			sums.add(r, 1)
 		}
 	}
 	for _, r := range folded {
@@ -474,35 +477,61 @@ func statsNeed(p parsedStats, in StatsQuery) []string {
 	return need
 }
 
-// groupSums adds up result rows by group (period label and dimensions).
-type groupSums map[repo.CubeRow]domain.Counts
+// groupKey names a group of an answer: its period label and dimensions.
+type groupKey struct {
+	period, unit, channel, kind, category string
+}
+
+// groupSums adds up result rows by group.
+type groupSums map[groupKey]*domain.Counts
 
 func (s groupSums) add(r repo.CubeRow, sign int64) {
-	counts := r.Counts
-	r.Counts = domain.Counts{}
-	sum := s[r]
-	if sign < 0 {
-		sum = sum.Sub(counts)
-	} else {
-		sum.Add(counts)
+	k := groupKey{r.Period, r.Unit, r.Channel, r.Kind, r.Category}
+	sum := s[k]
+	if sum == nil {
+		sum = &domain.Counts{}
+		s[k] = sum
 	}
-	s[r] = sum
+	if sign < 0 {
+		*sum = sum.Sub(r.Counts)
+	} else {
+		sum.Add(r.Counts)
+	}
 }
 
 // rows are the groups whose figures are not all zero, in key order.
 func (s groupSums) rows() []repo.CubeRow {
-	out := make([]repo.CubeRow, 0, len(s))
-	for key, counts := range s {
+	keys := make([]groupKey, 0, len(s))
+	for k, counts := range s {
 		if !counts.IsZero() {
-			key.Counts = counts
-			out = append(out, key)
+			keys = append(keys, k)
 		}
 	}
-	slices.SortFunc(out, func(a, b repo.CubeRow) int {
-		return cmp.Or(strings.Compare(a.Period, b.Period), strings.Compare(a.Unit, b.Unit),
-			strings.Compare(a.Channel, b.Channel), strings.Compare(a.Kind, b.Kind), strings.Compare(a.Category, b.Category))
-	})
+	slices.SortFunc(keys, compareGroups)
+	out := make([]repo.CubeRow, len(keys))
+	for i, k := range keys {
+		out[i] = repo.CubeRow{Period: k.period, Unit: k.unit, Channel: k.channel, Kind: k.kind, Category: k.category,
+			Counts: *s[k]}
+	}
 	return out
+}
+
+// compareGroups orders groups by period label, then unit, channel, kind
+// and category.
+func compareGroups(a, b groupKey) int {
+	if c := strings.Compare(a.period, b.period); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.unit, b.unit); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.channel, b.channel); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.kind, b.kind); c != 0 {
+		return c
+	}
+	return strings.Compare(a.category, b.category)
 }
 
 // dropZero leaves out the rows whose figures are all zero (a roll-up row

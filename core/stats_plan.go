@@ -27,50 +27,11 @@ type statsPart struct {
 	sign  int64
 }
 
-// statsPlan is what a query reads: parts and, when it uses them, the
-// cumulative rows.
+// statsPlan is what a query reads: parts of daily and monthly roll-ups, or
+// a query of the cumulative ones (with its days).
 type statsPlan struct {
 	parts []statsPart
-	cum   *cumPlan
-}
-
-// cumPlan reads a cumulative roll-up at some month starts; each period of
-// the answer is the rows at its end less those at its start.
-type cumPlan struct {
-	query   repo.CubeQuery
-	periods []cumPeriod
-}
-
-// cumPeriod is a period of the answer: its label and the month starts
-// (YYYY-MM-DD) whose rows it is the difference of.
-type cumPeriod struct {
-	label, from, to string
-}
-
-// addTo reads the cumulative rows and adds each period's differences.
-func (cp *cumPlan) addTo(ctx context.Context, q *repo.Q, sums groupSums) error {
-	rows, err := q.QueryCube(ctx, cp.query)
-	if err != nil {
-		return err
-	}
-	at := map[string][]repo.CubeRow{}
-	for _, r := range rows {
-		at[r.Period] = append(at[r.Period], r)
-	}
-	for _, per := range cp.periods {
-		if per.from == per.to {
-			continue
-		}
-		for _, r := range at[per.to] {
-			r.Period = per.label
-			sums.add(r, 1)
-		}
-		for _, r := range at[per.from] {
-			r.Period = per.label
-			sums.add(r, -1)
-		}
-	}
-	return nil
+	cum   *repo.CumQuery
 }
 
 // planStats decides how to read [from, to) for a query grouped as base
@@ -127,16 +88,17 @@ func (c *Core) cumulativePlan(ctx context.Context, q *repo.Q, need []string, bas
 	horizon, hasRows := horizons[cube.ID]
 	today := c.statsToday()
 	bounds := periodBounds(from, to, base.TimeGroup)
-	months := make([]string, len(bounds))
-	var plan statsPlan
-	cost, read := 0, map[string]bool{}
+	cq := repo.CumQuery{Cube: cube, GroupDims: base.GroupDims, TimeGroup: base.TimeGroup, Units: base.Units,
+		Channel: base.Channel, Kind: base.Kind, Category: base.Category}
+	months := make([]time.Time, len(bounds))
+	cost, read := 0, map[time.Time]bool{}
 	for i, b := range bounds {
 		m, days := splitBound(b, today)
 		if hasRows && m.After(horizon) {
 			m = horizon // nothing lies after the horizon
 		}
-		months[i] = m.Format("2006-01-02")
-		read[months[i]] = true
+		months[i] = m
+		read[m] = true
 		if days != nil {
 			// the days of the first bound are taken from the first
 			// period, those of the last added to the last (the bounds
@@ -145,25 +107,20 @@ func (c *Core) cumulativePlan(ctx context.Context, q *repo.Q, need []string, bas
 			if i == 0 {
 				sign = -sign
 			}
-			plan.parts = append(plan.parts, readDays(need, base, days.from, days.to, sign))
+			cq.Days = append(cq.Days, repo.SignedDays{Cube: pickCube(need, false), From: days.from, To: days.to, Sign: sign})
 			cost += pastDays(days.from, days.to, today)
 		}
 	}
 	if cost+cumMonthCost*len(read) >= pastDays(from, to, today) {
 		return statsPlan{parts: []statsPart{readDays(need, base, from, to, 1)}}, nil
 	}
-	cum := base
-	cum.Cube, cum.TimeGroup = cube, "day"
-	for m := range read {
-		t, _ := time.Parse("2006-01-02", m)
-		cum.At = append(cum.At, t)
-	}
-	plan.cum = &cumPlan{query: cum}
 	for i := 0; i+1 < len(bounds); i++ {
-		plan.cum.periods = append(plan.cum.periods, cumPeriod{label: periodLabel(bounds[i], base.TimeGroup),
-			from: months[i], to: months[i+1]})
+		if months[i].Before(months[i+1]) {
+			cq.Periods = append(cq.Periods, repo.CumPeriod{Label: periodLabel(bounds[i], base.TimeGroup),
+				From: months[i], To: months[i+1]})
+		}
 	}
-	return plan, nil
+	return statsPlan{cum: &cq}, nil
 }
 
 // dayRange is days [from, to) to add (sign 1) or take away (-1).

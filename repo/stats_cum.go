@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -95,4 +96,116 @@ func cumSource(c Cube) string {
 		ORDER BY 2, 3, 4, 5, 6`,
 		c.dimExpr(DimUnit, "unit_code"), c.dimExpr(DimChannel, "channel"), c.dimExpr(DimKind, "kind"),
 		c.dimExpr(DimCategory, "category_code"), strings.Join(sums, ", "), c.ID, c.ID, strings.Join(running, ", "))
+}
+
+// CumQuery reads a range of statistics from a cumulative cube: each period
+// of the answer is the cube's rows at its end less those at its start, plus
+// or minus some days of a daily cube, summed by Postgres into the groups
+// asked for.
+type CumQuery struct {
+	Cube    Cube // cumulative
+	Periods []CumPeriod
+	Days    []SignedDays
+	// GroupDims, TimeGroup (which labels the days' rows) and the filters
+	// as in CubeQuery.
+	GroupDims []string
+	TimeGroup string
+	Units     []string
+	Channel   string
+	Kind      string
+	Category  string
+}
+
+// CumPeriod is one period of the answer: its label and the month starts
+// whose rows it is the difference of (From before To).
+type CumPeriod struct {
+	Label    string
+	From, To time.Time
+}
+
+// SignedDays are days [From, To) of a daily cube, added (Sign 1) or taken
+// away (-1).
+type SignedDays struct {
+	Cube     Cube
+	From, To time.Time
+	Sign     int64
+}
+
+// cubeQuery is the CubeQuery with the same groups and filters over another
+// cube.
+func (cq CumQuery) cubeQuery(c Cube) CubeQuery {
+	return CubeQuery{Cube: c, GroupDims: cq.GroupDims, TimeGroup: cq.TimeGroup, Units: cq.Units, Channel: cq.Channel,
+		Kind: cq.Kind, Category: cq.Category}
+}
+
+// sql is the statement: the cumulative rows at the end of each period
+// added and those at its start taken away, the signed days, all summed by
+// group (rows read in index order, no join).
+func (cq CumQuery) sql() (string, []any, error) {
+	cols := countColList()
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	var (
+		labels, months []string
+		signs          []int64
+		at             []time.Time
+	)
+	for _, p := range cq.Periods {
+		labels, months, signs = append(labels, p.Label, p.Label), append(months, p.To.Format("2006-01-02"),
+			p.From.Format("2006-01-02")), append(signs, 1, -1)
+		at = append(at, p.To, p.From)
+	}
+	cum := cq.cubeQuery(cq.Cube)
+	cum.At = at
+	where, args := cum.where(args)
+	signed := func(sign string) string {
+		out := make([]string, len(cols))
+		for i, c := range cols {
+			out[i] = sign + " * " + c
+		}
+		return strings.Join(out, ", ")
+	}
+	parts := []string{fmt.Sprintf(`SELECT b.label, unit_code, channel, kind, category_code, %s
+		FROM unnest(%s::text[], %s::date[], %s::bigint[]) AS b (label, at, sign)
+		JOIN (SELECT * FROM stats_cum WHERE %s) c ON c.period = b.at`,
+		signed("b.sign"), arg(pq.Array(labels)), arg(pq.Array(months)), arg(pq.Array(signs)), where)}
+	label := "''"
+	if cq.TimeGroup != "" {
+		e, ok := periodExpr(cq.TimeGroup)
+		if !ok {
+			return "", nil, fmt.Errorf("unknown time grouping %q", cq.TimeGroup)
+		}
+		label = e
+	}
+	for _, d := range cq.Days {
+		dq := cq.cubeQuery(d.Cube)
+		dq.From, dq.To = d.From, d.To
+		var where string
+		where, args = dq.where(args)
+		parts = append(parts, fmt.Sprintf(`SELECT %s, unit_code, channel, kind, category_code, %s FROM stats_cube WHERE %s`,
+			label, signed(fmt.Sprint(d.Sign)), where))
+	}
+	dim := func(name, col string) string {
+		if slices.Contains(cq.GroupDims, name) {
+			return col
+		}
+		return "''"
+	}
+	return fmt.Sprintf(`SELECT label, %s, %s, %s, %s, concat_ws(' ', %s) FROM (%s) u (label, unit_code, channel, kind,
+		category_code, %s) GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`,
+		dim(DimUnit, "unit_code"), dim(DimChannel, "channel"), dim(DimKind, "kind"), dim(DimCategory, "category_code"),
+		sumCounts(), strings.Join(parts, " UNION ALL "), countCols), args, nil
+}
+
+// QueryCum reads a range from the cumulative roll-ups, in the order of the
+// groups' keys.
+func (q *Q) QueryCum(ctx context.Context, cq CumQuery) ([]CubeRow, error) {
+	query, args, err := cq.sql()
+	if err != nil {
+		return nil, err
+	}
+	return q.queryRows(ctx, query, args)
 }
