@@ -178,7 +178,12 @@ func (c *Core) RebuildStats(ctx context.Context) (int64, error) {
 		if err := flush(); err != nil {
 			return err
 		}
-		return c.store.Q().RebuildCubes(ctx)
+		if err := c.store.Q().RebuildCubes(ctx); err != nil {
+			return err
+		}
+		// the planner's statistics of the refilled tables, which the
+		// cumulative reads' plans depend on
+		return c.store.Q().AnalyzeStats(ctx)
 	})
 	if err == nil && !ran {
 		err = errors.New("a statistics roll-up is running; try again")

@@ -809,6 +809,15 @@ func (q *Q) RebuildCubes(ctx context.Context) error {
 	return nil
 }
 
+// AnalyzeStats refreshes the planner's statistics of item_facts and the
+// roll-ups.
+func (q *Q) AnalyzeStats(ctx context.Context) error {
+	if _, err := q.x.ExecContext(ctx, `ANALYZE item_facts, stats_cube, stats_cum`); err != nil {
+		return fmt.Errorf("analyze statistics: %w", err)
+	}
+	return nil
+}
+
 // ClearStats empties item_facts, the roll-ups and stats_dirty before a
 // rebuild.
 func (q *Q) ClearStats(ctx context.Context) error {
