@@ -120,7 +120,11 @@ func (noTasks) Deliver(int64, int, int, time.Time)                          {}
 
 // BenchmarkStats runs the queries reports make over the demo database named
 // by HOTLINE_BENCH_DATABASE_URL (skipped without it): each sub-benchmark
-// reports p50 and p95 latency of core.Stats.
+// reports the p50 and p95 latency of core.Stats (or Rank, Trend) and the
+// number of rows of its answer, whose size bounds what any roll-up can do.
+// Together they cover every grouping: each set of dimensions without a time
+// grouping, each time grouping alone and with dimensions, ranges on and off
+// month boundaries, the ranking and the trend.
 func BenchmarkStats(b *testing.B) {
 	url := os.Getenv("HOTLINE_BENCH_DATABASE_URL")
 	if url == "" {
@@ -139,38 +143,98 @@ func BenchmarkStats(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Logf("%d items in %s", items, url)
-	now := time.Now().In(loc)
-	thisYear := fmt.Sprint(now.Year())
-	threeYears := fmt.Sprintf("%d-01-01", now.Year()-2)
-	fourYears := fmt.Sprintf("%d-01-01", now.Year()-3)
-	twoYears := now.AddDate(-2, 0, 0).Format("2006-01-02")
-	nextMonth := time.Date(now.Year(), now.Month()+1, 1, 0, 0, 0, 0, time.UTC).Format("2006-01-02")
 	manager := domain.Viewer{ID: 1, Role: domain.RoleManager}
-	for _, q := range []struct {
-		name string
-		q    core.StatsQuery
-	}{
-		{"unit×month/3y", core.StatsQuery{From: threeYears, To: nextMonth, GroupBy: []string{"unit", "month"}}},
-		{"unit×month/4y", core.StatsQuery{From: fourYears, To: nextMonth, GroupBy: []string{"unit", "month"}}},
-		{"unit×channel×kind/2y", core.StatsQuery{From: twoYears, GroupBy: []string{"unit", "channel", "kind"}}},
-		{"unit×month/ytd", core.StatsQuery{From: thisYear + "-01-01", GroupBy: []string{"unit", "month"}}},
-		{"channel×kind/year", core.StatsQuery{From: thisYear + "-01-01", To: nextMonth, GroupBy: []string{"channel", "kind"}}},
-		{"total/3y", core.StatsQuery{From: threeYears, To: nextMonth}},
-		{"day/90d", core.StatsQuery{From: now.AddDate(0, 0, -90).Format("2006-01-02"), GroupBy: []string{"day"}}},
-		{"category×quarter/3y", core.StatsQuery{From: threeYears, To: nextMonth, GroupBy: []string{"category", "quarter"}}},
-		{"one unit×week/year", core.StatsQuery{From: thisYear + "-01-01", UnitCode: "U0001", GroupBy: []string{"week"}}},
-	} {
+	for _, q := range statsBenchQueries(time.Now().In(loc)) {
 		b.Run(q.name, func(b *testing.B) {
 			lats := make([]time.Duration, 0, b.N)
+			rows := 0
 			for range b.N {
 				start := time.Now()
-				if _, err := c.Stats(ctx, manager, q.q); err != nil {
+				n, err := q.run(ctx, c, manager)
+				if err != nil {
 					b.Fatal(err)
 				}
 				lats = append(lats, time.Since(start))
+				rows = n
 			}
 			b.ReportMetric(percentile(lats, 0.50), "p50_ms")
 			b.ReportMetric(percentile(lats, 0.95), "p95_ms")
+			b.ReportMetric(float64(rows), "rows")
 		})
 	}
+}
+
+// statsBenchQuery is one query of BenchmarkStats; run returns the number of
+// rows (or points, or units) of the answer.
+type statsBenchQuery struct {
+	name string
+	run  func(context.Context, *core.Core, domain.Viewer) (int, error)
+}
+
+// statsBenchQueries lists BenchmarkStats' queries relative to now.
+func statsBenchQueries(now time.Time) []statsBenchQuery {
+	day := func(t time.Time) string { return t.Format("2006-01-02") }
+	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	nextMonth := day(month.AddDate(0, 1, 0))
+	thisYear := fmt.Sprintf("%d-01-01", now.Year())
+	threeYears := fmt.Sprintf("%d-01-01", now.Year()-2)
+	fourYears := fmt.Sprintf("%d-01-01", now.Year()-3)
+	twoYears := day(now.AddDate(-2, 0, 0))
+	// both ends in the middle of a past month: the most days around the months
+	midFrom, midTo := day(month.AddDate(-2, -1, 14)), day(month.AddDate(0, -1, 14))
+	stats := func(name string, q core.StatsQuery) statsBenchQuery {
+		return statsBenchQuery{name, func(ctx context.Context, c *core.Core, v domain.Viewer) (int, error) {
+			res, err := c.Stats(ctx, v, q)
+			return len(res.Rows), err
+		}}
+	}
+	g := func(s ...string) []string { return s }
+	out := []statsBenchQuery{
+		stats("unit×channel×kind/2y", core.StatsQuery{From: twoYears, GroupBy: g("unit", "channel", "kind")}),
+		stats("unit×channel×kind/2y-mid-month", core.StatsQuery{From: midFrom, To: midTo, GroupBy: g("unit", "channel", "kind")}),
+		stats("unit×month/4y", core.StatsQuery{From: fourYears, To: nextMonth, GroupBy: g("unit", "month")}),
+		stats("unit×month/3y", core.StatsQuery{From: threeYears, To: nextMonth, GroupBy: g("unit", "month")}),
+		stats("unit×month/ytd", core.StatsQuery{From: thisYear, GroupBy: g("unit", "month")}),
+		stats("total/4y", core.StatsQuery{From: fourYears, To: nextMonth}),
+		stats("total/2y-mid-month", core.StatsQuery{From: midFrom, To: midTo}),
+		stats("unit/4y", core.StatsQuery{From: fourYears, GroupBy: g("unit")}),
+		stats("channel/4y", core.StatsQuery{From: fourYears, GroupBy: g("channel")}),
+		stats("kind/4y", core.StatsQuery{From: fourYears, GroupBy: g("kind")}),
+		stats("category/4y", core.StatsQuery{From: fourYears, GroupBy: g("category")}),
+		stats("channel×kind/year", core.StatsQuery{From: thisYear, To: nextMonth, GroupBy: g("channel", "kind")}),
+		stats("unit×channel/2y", core.StatsQuery{From: twoYears, GroupBy: g("unit", "channel")}),
+		stats("unit×kind/2y", core.StatsQuery{From: twoYears, GroupBy: g("unit", "kind")}),
+		stats("unit×category/2y", core.StatsQuery{From: twoYears, GroupBy: g("unit", "category")}),
+		stats("channel×category/2y", core.StatsQuery{From: twoYears, GroupBy: g("channel", "category")}),
+		stats("kind×category/2y", core.StatsQuery{From: twoYears, GroupBy: g("kind", "category")}),
+		stats("channel×kind×category/2y", core.StatsQuery{From: twoYears, GroupBy: g("channel", "kind", "category")}),
+		stats("unit×channel×category/2y", core.StatsQuery{From: twoYears, GroupBy: g("unit", "channel", "category")}),
+		stats("unit×kind×category/2y", core.StatsQuery{From: twoYears, GroupBy: g("unit", "kind", "category")}),
+		stats("unit×channel×kind×category/2y", core.StatsQuery{From: twoYears, GroupBy: g("unit", "channel", "kind", "category")}),
+		stats("day/90d", core.StatsQuery{From: day(now.AddDate(0, 0, -90)), GroupBy: g("day")}),
+		stats("week/4y", core.StatsQuery{From: fourYears, GroupBy: g("week")}),
+		stats("month/4y", core.StatsQuery{From: fourYears, GroupBy: g("month")}),
+		stats("quarter/4y", core.StatsQuery{From: fourYears, GroupBy: g("quarter")}),
+		stats("year/4y", core.StatsQuery{From: fourYears, GroupBy: g("year")}),
+		stats("unit×quarter/4y", core.StatsQuery{From: fourYears, GroupBy: g("unit", "quarter")}),
+		stats("unit×year/2y", core.StatsQuery{From: twoYears, GroupBy: g("unit", "year")}),
+		stats("unit×channel×kind×year/2y", core.StatsQuery{From: twoYears, GroupBy: g("unit", "channel", "kind", "year")}),
+		stats("category×quarter/3y", core.StatsQuery{From: threeYears, To: nextMonth, GroupBy: g("category", "quarter")}),
+		stats("channel×kind×week/year", core.StatsQuery{From: thisYear, GroupBy: g("channel", "kind", "week")}),
+		stats("one unit×week/year", core.StatsQuery{From: thisYear, UnitCode: "U0001", GroupBy: g("week")}),
+		stats("unit×day/90d", core.StatsQuery{From: day(now.AddDate(0, 0, -90)), GroupBy: g("unit", "day")}),
+		{"ranking/2y", func(ctx context.Context, c *core.Core, v domain.Viewer) (int, error) {
+			r, err := c.Rank(ctx, v, core.StatsQuery{From: twoYears}, "on_time_rate", 10)
+			return len(r.Ranked) + len(r.BelowMinimum), err
+		}},
+		{"trend-day/year", func(ctx context.Context, c *core.Core, v domain.Viewer) (int, error) {
+			t, err := c.Trend(ctx, v, core.StatsQuery{From: thisYear}, "day")
+			return len(t.Points), err
+		}},
+		{"trend-month/4y", func(ctx context.Context, c *core.Core, v domain.Viewer) (int, error) {
+			t, err := c.Trend(ctx, v, core.StatsQuery{From: fourYears}, "month")
+			return len(t.Points), err
+		}},
+	}
+	return out
 }

@@ -48,15 +48,26 @@ func (c *Core) rollupBatch(ctx context.Context, limit int) (int, error) {
 		if err != nil {
 			return err
 		}
-		deltas := map[repo.CubeKey]domain.Counts{}
 		changes := c.factChanges(outcomes, old)
+		horizons, err := cumHorizons(ctx, q, changes)
+		if err != nil {
+			return err
+		}
+		deltas := map[repo.CubeKey]domain.Counts{}
+		add := func(k repo.CubeKey, delta domain.Counts) {
+			d := deltas[k]
+			d.Add(delta)
+			deltas[k] = d
+		}
 		changed := make([]repo.FactRow, 0, len(changes))
 		for _, ch := range changes {
 			for _, cube := range repo.Cubes() {
-				ck := cube.Key(ch.Key)
-				d := deltas[ck]
-				d.Add(ch.Delta)
-				deltas[ck] = d
+				add(cube.Key(ch.Key), ch.Delta)
+			}
+			for _, cube := range repo.CumCubes() {
+				for _, k := range cube.CumKeys(ch.Key, horizons[cube.ID]) {
+					add(k, ch.Delta)
+				}
 			}
 			if ch.Now != nil {
 				changed = append(changed, *ch.Now)
@@ -68,6 +79,34 @@ func (c *Core) rollupBatch(ctx context.Context, limit int) (int, error) {
 		return q.ApplyCubeDeltas(ctx, deltas)
 	})
 	return n, err
+}
+
+// cumHorizons reads the horizon of every cumulative cube and moves it past
+// the days of the changes where they lie beyond it, so that every row that
+// counts a change is one up to the horizon.
+func cumHorizons(ctx context.Context, q *repo.Q, changes []factChange) (map[int]time.Time, error) {
+	var latest time.Time
+	for _, ch := range changes {
+		if p := repo.MonthStart(ch.Key.Day).AddDate(0, 1, 0); p.After(latest) {
+			latest = p
+		}
+	}
+	out, err := q.CumHorizons(ctx, repo.CumCubes())
+	if err != nil || latest.IsZero() {
+		return out, err
+	}
+	for _, cube := range repo.CumCubes() {
+		h, ok := out[cube.ID]
+		if ok && latest.After(h) {
+			if err := q.ExtendCum(ctx, cube, h, latest); err != nil {
+				return nil, err
+			}
+		}
+		if !ok || latest.After(h) {
+			out[cube.ID] = latest
+		}
+	}
+	return out, nil
 }
 
 // factChange is a difference an item's change makes to the figures: Delta
@@ -378,43 +417,50 @@ func statsUnits(scope []string, unit string) ([]string, error) {
 	return []string{unit}, nil
 }
 
-// pickCube chooses the smallest roll-up of the grain asked for (monthly or
-// daily) that holds the dimensions needed; a monthly grain without a cube
-// that holds them falls back to a daily one.
-func pickCube(need []string, monthly bool) repo.Cube {
-	best := repo.Cube{ID: -1}
-	for _, cube := range repo.Cubes() {
-		if cube.Monthly != monthly {
-			continue
-		}
-		covers := true
-		for _, d := range need {
-			if !cube.Keeps(d) {
-				covers = false
-				break
-			}
-		}
-		if covers && (best.ID < 0 || len(cube.Dims) < len(best.Dims)) {
-			best = cube
-		}
-	}
-	if best.ID < 0 && monthly {
-		return pickCube(need, false)
-	}
-	return best
-}
-
-// monthStart is the first day of t's month.
-func monthStart(t time.Time) time.Time {
-	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
-}
-
-// queryStats sums the roll-ups over [from, to) and adds the changes not yet
-// rolled up (pending, read in the same snapshot as q). Whole months are read
-// from a monthly cube and the days before and after them from a daily one,
-// unless the grouping is by day or week; the parts are added up by group.
+// queryStats sums the roll-ups over [from, to) as planned by planStats and
+// adds the changes not yet rolled up (pending, read in the same snapshot as
+// q). Groups whose figures are all zero are left out.
 func (c *Core) queryStats(ctx context.Context, q *repo.Q, pending []factChange, p parsedStats, in StatsQuery,
 	from, to time.Time) ([]repo.CubeRow, error) {
+	base := repo.CubeQuery{GroupDims: p.dims, TimeGroup: p.timeGroup, Units: p.units, Channel: in.Channel, Kind: in.Kind,
+		Category: in.Category}
+	plan, err := c.planStats(ctx, q, statsNeed(p, in), base, from, to)
+	if err != nil {
+		return nil, err
+	}
+	folded := foldable(pending, p, in, from, to)
+	if len(plan.parts) == 1 && plan.parts[0].sign > 0 && plan.cum == nil && len(folded) == 0 {
+		rows, err := q.QueryCube(ctx, plan.parts[0].query)
+		return dropZero(rows), err
+	}
+	sums := make(groupSums, 1024)
+	for _, pt := range plan.parts {
+		rows, err := q.QueryCube(ctx, pt.query)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			sums.add(r, pt.sign)
+		}
+	}
+	if plan.cum != nil {
+		rows, err := q.QueryCum(ctx, *plan.cum)
+		if err != nil || len(folded) == 0 {
+			return dropZero(rows), err
+		}
+		for _, r := range rows {
+			sums.add(r, 1)
+		}
+	}
+	for _, r := range folded {
+		sums.add(r, 1)
+	}
+	return sums.rows(), nil
+}
+
+// statsNeed lists the dimensions a roll-up must keep to answer p: those
+// grouped by and those filtered on.
+func statsNeed(p parsedStats, in StatsQuery) []string {
 	need := slices.Clone(p.dims)
 	if p.units != nil {
 		need = append(need, repo.DimUnit)
@@ -428,66 +474,70 @@ func (c *Core) queryStats(ctx context.Context, q *repo.Q, pending []factChange, 
 	if in.Category != "" {
 		need = append(need, repo.DimCategory)
 	}
-	query := func(from, to time.Time, monthly bool) ([]repo.CubeRow, error) {
-		return q.QueryCube(ctx, repo.CubeQuery{Cube: pickCube(need, monthly), From: from, To: to,
-			GroupDims: p.dims, TimeGroup: p.timeGroup, Units: p.units, Channel: in.Channel, Kind: in.Kind,
-			Category: in.Category})
+	return need
+}
+
+// groupKey names a group of an answer: its period label and dimensions.
+type groupKey struct {
+	period, unit, channel, kind, category string
+}
+
+// groupSums adds up result rows by group.
+type groupSums map[groupKey]*domain.Counts
+
+func (s groupSums) add(r repo.CubeRow, sign int64) {
+	k := groupKey{r.Period, r.Unit, r.Channel, r.Kind, r.Category}
+	sum := s[k]
+	if sum == nil {
+		sum = &domain.Counts{}
+		s[k] = sum
 	}
-	type part struct {
-		from, to time.Time
-		monthly  bool
-	}
-	var parts []part
-	firstWhole := monthStart(from)
-	if firstWhole.Before(from) {
-		firstWhole = firstWhole.AddDate(0, 1, 0)
-	}
-	lastWhole := monthStart(to)
-	if p.timeGroup == "day" || p.timeGroup == "week" || !firstWhole.Before(lastWhole) {
-		parts = []part{{from, to, false}}
+	if sign < 0 {
+		*sum = sum.Sub(r.Counts)
 	} else {
-		parts = []part{{firstWhole, lastWhole, true}}
-		if from.Before(firstWhole) {
-			parts = append(parts, part{from, firstWhole, false})
-		}
-		if lastWhole.Before(to) {
-			parts = append(parts, part{lastWhole, to, false})
-		}
+		sum.Add(r.Counts)
 	}
-	folded := foldable(pending, p, in, from, to)
-	if len(parts) == 1 && len(folded) == 0 {
-		return query(parts[0].from, parts[0].to, parts[0].monthly)
-	}
-	sums := map[repo.CubeRow]domain.Counts{}
-	add := func(r repo.CubeRow) {
-		counts := r.Counts
-		r.Counts = domain.Counts{}
-		sum := sums[r]
-		sum.Add(counts)
-		sums[r] = sum
-	}
-	for _, pt := range parts {
-		rows, err := query(pt.from, pt.to, pt.monthly)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range rows {
-			add(r)
+}
+
+// rows are the groups whose figures are not all zero, in key order.
+func (s groupSums) rows() []repo.CubeRow {
+	keys := make([]groupKey, 0, len(s))
+	for k, counts := range s {
+		if !counts.IsZero() {
+			keys = append(keys, k)
 		}
 	}
-	for _, r := range folded {
-		add(r)
+	slices.SortFunc(keys, compareGroups)
+	out := make([]repo.CubeRow, len(keys))
+	for i, k := range keys {
+		out[i] = repo.CubeRow{Period: k.period, Unit: k.unit, Channel: k.channel, Kind: k.kind, Category: k.category,
+			Counts: *s[k]}
 	}
-	out := make([]repo.CubeRow, 0, len(sums))
-	for key, counts := range sums {
-		key.Counts = counts
-		out = append(out, key)
+	return out
+}
+
+// compareGroups orders groups by period label, then unit, channel, kind
+// and category.
+func compareGroups(a, b groupKey) int {
+	if c := strings.Compare(a.period, b.period); c != 0 {
+		return c
 	}
-	slices.SortFunc(out, func(a, b repo.CubeRow) int {
-		return strings.Compare(a.Period+"\x00"+a.Unit+"\x00"+a.Channel+"\x00"+a.Kind+"\x00"+a.Category,
-			b.Period+"\x00"+b.Unit+"\x00"+b.Channel+"\x00"+b.Kind+"\x00"+b.Category)
-	})
-	return out, nil
+	if c := strings.Compare(a.unit, b.unit); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.channel, b.channel); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.kind, b.kind); c != 0 {
+		return c
+	}
+	return strings.Compare(a.category, b.category)
+}
+
+// dropZero leaves out the rows whose figures are all zero (a roll-up row
+// emptied by items that moved away).
+func dropZero(rows []repo.CubeRow) []repo.CubeRow {
+	return slices.DeleteFunc(rows, func(r repo.CubeRow) bool { return r.Counts.IsZero() })
 }
 
 // foldable turns the pending changes that fall in [from, to) and pass the
@@ -775,26 +825,30 @@ func (c *Core) Trend(ctx context.Context, v domain.Viewer, in StatsQuery, interv
 func PeriodLabels(from, to time.Time, interval string) []string {
 	var out []string
 	seen := map[string]bool{}
-	for d := from; d.Before(to); {
+	for d := from; d.Before(to); d = nextPeriod(d, interval) {
 		label := periodLabel(d, interval)
-		next := d.AddDate(0, 0, 1)
-		switch interval {
-		case "week":
-			next = d.AddDate(0, 0, 7-((int(d.Weekday())+6)%7))
-		case "month":
-			next = time.Date(d.Year(), d.Month()+1, 1, 0, 0, 0, 0, time.UTC)
-		case "quarter":
-			next = time.Date(d.Year(), time.Month((int(d.Month())-1)/3*3+4), 1, 0, 0, 0, 0, time.UTC)
-		case "year":
-			next = time.Date(d.Year()+1, 1, 1, 0, 0, 0, 0, time.UTC)
-		}
 		if !seen[label] {
 			out = append(out, label)
 			seen[label] = true
 		}
-		d = next
 	}
 	return out
+}
+
+// nextPeriod is the first day of the period of a time grouping after the
+// one day d falls in.
+func nextPeriod(d time.Time, interval string) time.Time {
+	switch interval {
+	case "week":
+		return d.AddDate(0, 0, 7-((int(d.Weekday())+6)%7))
+	case "month":
+		return time.Date(d.Year(), d.Month()+1, 1, 0, 0, 0, 0, time.UTC)
+	case "quarter":
+		return time.Date(d.Year(), time.Month((int(d.Month())-1)/3*3+4), 1, 0, 0, 0, 0, time.UTC)
+	case "year":
+		return time.Date(d.Year()+1, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	return d.AddDate(0, 0, 1)
 }
 
 // periodLabel names the period of a time grouping that day d falls in, as

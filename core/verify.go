@@ -46,7 +46,7 @@ func (r VerifyReport) String() string {
 
 // VerifyStats recomputes every item's contribution from the raw tables with
 // the domain formulas and compares it with item_facts, then recomputes every
-// roll-up from item_facts and compares it with stats_cube. With drain, the
+// roll-up from item_facts and compares it with stats_cube and stats_cum. With drain, the
 // changes still waiting are rolled up first, so that a quiet system must
 // verify clean.
 func (c *Core) VerifyStats(ctx context.Context, drain bool) (VerifyReport, error) {
@@ -113,7 +113,7 @@ func (c *Core) VerifyStats(ctx context.Context, drain bool) (VerifyReport, error
 	if err := <-ferr; err != nil && !errors.Is(err, context.Canceled) {
 		return rep, err
 	}
-	for _, cube := range repo.Cubes() {
+	for _, cube := range repo.AllCubes() {
 		diffs, n, err := c.store.Q().CompareCube(ctx, cube, 5)
 		if err != nil {
 			return rep, err
@@ -178,7 +178,12 @@ func (c *Core) RebuildStats(ctx context.Context) (int64, error) {
 		if err := flush(); err != nil {
 			return err
 		}
-		return c.store.Q().RebuildCubes(ctx)
+		if err := c.store.Q().RebuildCubes(ctx); err != nil {
+			return err
+		}
+		// the planner's statistics of the refilled tables, which the
+		// cumulative reads' plans depend on
+		return c.store.Q().AnalyzeStats(ctx)
 	})
 	if err == nil && !ran {
 		err = errors.New("a statistics roll-up is running; try again")

@@ -273,7 +273,7 @@ func Run(ctx context.Context, store *repo.Store, opt Options, log *slog.Logger) 
 	t = time.Now()
 	// autovacuum may be off or slow to come: set the hint bits and the
 	// visibility map now, and the planner statistics
-	for _, table := range append(loadTables(), "item_facts", "stats_cube") {
+	for _, table := range append(loadTables(), "item_facts", "stats_cube", "stats_cum") {
 		if _, err := db.ExecContext(ctx, `VACUUM (ANALYZE) `+table); err != nil {
 			return sum, fmt.Errorf("demo data: vacuum %s: %w", table, err)
 		}
@@ -401,7 +401,7 @@ func loadPolicies(ctx context.Context, store *repo.Store) (map[string]domain.SLA
 // reset empties items, every table that refers to them and the statistics.
 func reset(ctx context.Context, db *sql.DB) error {
 	if _, err := db.ExecContext(ctx, `TRUNCATE items, assignments, events, replies, ratings, extensions,
-		notifications, deliveries, rating_links, audit_log, item_facts, stats_cube, stats_dirty RESTART IDENTITY CASCADE`); err != nil {
+		notifications, deliveries, rating_links, audit_log, item_facts, stats_cube, stats_cum, stats_dirty RESTART IDENTITY CASCADE`); err != nil {
 		return fmt.Errorf("demo data: reset: %w", err)
 	}
 	return nil

@@ -309,8 +309,9 @@ func indexOf(list []string, s string) int {
 }
 
 // TestStatsVerifyAfterMixedWorkload runs `hotline stats verify` on the
-// workload's database: the roll-ups equal a recount. It then damages one
-// roll-up row and checks that verify catches it.
+// workload's database: the roll-ups equal a recount. It then damages a
+// roll-up row, monthly and then cumulative, and checks that verify catches
+// it and a rebuild repairs it.
 func TestStatsVerifyAfterMixedWorkload(t *testing.T) {
 	t.Parallel()
 	s, _ := workload(t)
@@ -325,21 +326,27 @@ func TestStatsVerifyAfterMixedWorkload(t *testing.T) {
 	if err != nil || !strings.Contains(out, "OK") || !strings.Contains(out, "items: 8") {
 		t.Fatalf("verify on a clean database: %v\n%s", err, out)
 	}
-	if _, err := s.DB(t).Exec(`UPDATE stats_cube SET completed = completed + 1 WHERE cube = 3`); err != nil {
-		t.Fatal(err)
-	}
-	out, err = run()
-	if err == nil || !strings.Contains(out, "DIFFERENCES") {
-		t.Fatalf("verify missed a damaged roll-up: %v\n%s", err, out)
-	}
-	// a rebuild repairs it
-	cmd := exec.Command(bin, "stats", "rebuild")
-	cmd.Env = s.Environ()
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("rebuild: %v\n%s", err, b)
-	}
-	if out, err := run(); err != nil || !strings.Contains(out, "OK") {
-		t.Fatalf("verify after rebuild: %v\n%s", err, out)
+	// a monthly roll-up row, then a cumulative one
+	for _, damage := range []string{
+		`UPDATE stats_cube SET completed = completed + 1 WHERE cube = 3`,
+		`UPDATE stats_cum SET received = received + 1 WHERE cube = 25`,
+	} {
+		if _, err := s.DB(t).Exec(damage); err != nil {
+			t.Fatal(err)
+		}
+		out, err = run()
+		if err == nil || !strings.Contains(out, "DIFFERENCES") {
+			t.Fatalf("verify missed a damaged roll-up (%s): %v\n%s", damage, err, out)
+		}
+		// a rebuild repairs it
+		cmd := exec.Command(bin, "stats", "rebuild")
+		cmd.Env = s.Environ()
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("rebuild: %v\n%s", err, b)
+		}
+		if out, err := run(); err != nil || !strings.Contains(out, "OK") {
+			t.Fatalf("verify after rebuild: %v\n%s", err, out)
+		}
 	}
 }
 

@@ -2,7 +2,9 @@ package repo
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,12 +34,24 @@ const (
 	DimCategory = "category"
 )
 
-// Cube is one roll-up grain of stats_cube: by day or by month, keeping some of
-// the dimensions ('*' in the others).
+// Cube is one roll-up grain: by day or by month in stats_cube, or
+// cumulative at month starts in stats_cum (see CumCubes), keeping some of the
+// dimensions ('*' in the others).
 type Cube struct {
 	ID      int
 	Monthly bool
-	Dims    []string
+	// Cumulative cubes hold at each month start the sums of every day
+	// before it.
+	Cumulative bool
+	Dims       []string
+}
+
+// table is where the cube's rows are kept.
+func (c Cube) table() string {
+	if c.Cumulative {
+		return "stats_cum"
+	}
+	return "stats_cube"
 }
 
 // Keeps reports whether the cube keeps a dimension.
@@ -67,7 +81,34 @@ func Cubes() []Cube {
 		{ID: 9, Monthly: true, Dims: []string{DimUnit, DimChannel}},
 		{ID: 10, Monthly: true, Dims: []string{DimUnit, DimChannel, DimKind}},
 		{ID: 11, Monthly: false, Dims: []string{DimUnit, DimChannel, DimKind}},
+		{ID: 12, Monthly: false, Dims: []string{DimCategory}},
+		{ID: 13, Monthly: false, Dims: []string{DimChannel, DimKind, DimCategory}},
+		{ID: 14, Monthly: false, Dims: []string{DimUnit, DimCategory}},
 	}
+}
+
+// CumCubes lists the cumulative roll-ups kept in stats_cum: a range of whole
+// months is two of their rows per group, so a query without a finer time
+// grouping reads about twice its groups whatever its length. Every set of
+// dimensions is covered by one of at most four times as many groups.
+func CumCubes() []Cube {
+	all := []string{DimUnit, DimChannel, DimKind, DimCategory}
+	return []Cube{
+		{ID: 20, Cumulative: true, Dims: nil},
+		{ID: 21, Cumulative: true, Dims: []string{DimUnit}},
+		{ID: 22, Cumulative: true, Dims: []string{DimChannel, DimKind}},
+		{ID: 23, Cumulative: true, Dims: []string{DimCategory}},
+		{ID: 24, Cumulative: true, Dims: []string{DimUnit, DimChannel}},
+		{ID: 25, Cumulative: true, Dims: []string{DimUnit, DimChannel, DimKind}},
+		{ID: 26, Cumulative: true, Dims: []string{DimUnit, DimCategory}},
+		{ID: 27, Cumulative: true, Dims: []string{DimChannel, DimKind, DimCategory}},
+		{ID: 28, Cumulative: true, Dims: all},
+	}
+}
+
+// AllCubes is every roll-up: stats_cube's and stats_cum's.
+func AllCubes() []Cube {
+	return append(Cubes(), CumCubes()...)
 }
 
 // FactKey is where one item is counted.
@@ -89,11 +130,20 @@ type CubeKey struct {
 	Category string
 }
 
-// Key projects a fact key onto the cube.
+// MonthStart is the first day of t's month.
+func MonthStart(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+}
+
+// Key projects a fact key onto the cube; for a cumulative cube, onto the
+// first month start after its day, the first row that counts it.
 func (c Cube) Key(k FactKey) CubeKey {
 	out := CubeKey{Cube: c.ID, Period: k.Day, Unit: "*", Channel: "*", Kind: "*", Category: "*"}
-	if c.Monthly {
-		out.Period = time.Date(k.Day.Year(), k.Day.Month(), 1, 0, 0, 0, 0, time.UTC)
+	switch {
+	case c.Cumulative:
+		out.Period = MonthStart(k.Day).AddDate(0, 1, 0)
+	case c.Monthly:
+		out.Period = MonthStart(k.Day)
 	}
 	if c.Keeps(DimUnit) {
 		out.Unit = k.Unit
@@ -189,9 +239,11 @@ func (q *Q) Outcomes(ctx context.Context, ids []int64) ([]OutcomeRow, error) {
 
 // PrepareStatsRead gives a statistics read transaction the memory to sum
 // tens of thousands of roll-up rows in a hash table rather than sorting them
-// on disk.
+// on disk, and no parallel workers.
 func (q *Q) PrepareStatsRead(ctx context.Context) error {
-	if _, err := q.x.ExecContext(ctx, `SET LOCAL work_mem = '32MB'`); err != nil {
+	// Parallel workers only add their start-up to reads of a few thousand
+	// rows.
+	if _, err := q.x.ExecContext(ctx, `SET LOCAL work_mem = '32MB'; SET LOCAL max_parallel_workers_per_gather = 0`); err != nil {
 		return fmt.Errorf("prepare statistics read: %w", err)
 	}
 	return nil
@@ -322,9 +374,34 @@ func unnestCounts(first int) string {
 	return strings.Join(parts, ", ")
 }
 
-// ApplyCubeDeltas adds differences to stats_cube rows, creating them as
-// needed. Keys must be distinct.
+// ApplyCubeDeltas adds differences to roll-up rows (stats_cube's or
+// stats_cum's, as the key's cube is kept), creating them as needed.
 func (q *Q) ApplyCubeDeltas(ctx context.Context, deltas map[CubeKey]domain.Counts) error {
+	tables := map[int]string{}
+	for _, c := range AllCubes() {
+		tables[c.ID] = c.table()
+	}
+	byTable := map[string]map[CubeKey]domain.Counts{}
+	for k, d := range deltas {
+		t, ok := tables[k.Cube]
+		if !ok {
+			return fmt.Errorf("update statistics roll-up: unknown cube %d", k.Cube)
+		}
+		if byTable[t] == nil {
+			byTable[t] = map[CubeKey]domain.Counts{}
+		}
+		byTable[t][k] = d
+	}
+	for _, t := range []string{"stats_cube", "stats_cum"} {
+		if err := q.applyDeltas(ctx, t, byTable[t]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// applyDeltas adds differences to the rows of one roll-up table.
+func (q *Q) applyDeltas(ctx context.Context, table string, deltas map[CubeKey]domain.Counts) error {
 	if len(deltas) == 0 {
 		return nil
 	}
@@ -348,11 +425,11 @@ func (q *Q) ApplyCubeDeltas(ctx context.Context, deltas map[CubeKey]domain.Count
 	cols := countColList()
 	sets := make([]string, len(cols))
 	for i, c := range cols {
-		sets[i] = fmt.Sprintf("%s = stats_cube.%s + EXCLUDED.%s", c, c, c)
+		sets[i] = fmt.Sprintf("%s = %s.%s + EXCLUDED.%s", c, table, c, c)
 	}
 	args := append([]any{pq.Array(cubes), pq.Array(periods), pq.Array(units), pq.Array(channels), pq.Array(kinds), pq.Array(cats)},
 		countArrays(counts)...)
-	_, err := q.x.ExecContext(ctx, `INSERT INTO stats_cube (cube, period, unit_code, channel, kind, category_code, `+countCols+`)
+	_, err := q.x.ExecContext(ctx, `INSERT INTO `+table+` (cube, period, unit_code, channel, kind, category_code, `+countCols+`)
 		SELECT * FROM unnest($1::smallint[], $2::date[], $3::text[], $4::text[], $5::text[], $6::text[], `+
 		unnestCounts(7)+`) ON CONFLICT (cube, period, unit_code, channel, kind, category_code) DO UPDATE SET `+
 		strings.Join(sets, ", "), args...)
@@ -365,7 +442,10 @@ func (q *Q) ApplyCubeDeltas(ctx context.Context, deltas map[CubeKey]domain.Count
 // CubeQuery reads statistics from one cube.
 type CubeQuery struct {
 	Cube     Cube
-	From, To time.Time // dates; To exclusive
+	From, To time.Time // dates; To exclusive (daily and monthly cubes)
+	// At are the month starts whose rows are read from a cumulative cube,
+	// each labelled YYYY-MM-DD in Period.
+	At []time.Time
 	// GroupDims are the dimensions kept in the result, and TimeGroup the
 	// period grouping ("", day, week, month, quarter, year).
 	GroupDims []string
@@ -403,14 +483,34 @@ func periodExpr(group string) (string, bool) {
 	return "", false
 }
 
-// QueryCube sums a cube's rows into the groups asked for.
-func (q *Q) QueryCube(ctx context.Context, cq CubeQuery) ([]CubeRow, error) {
-	args := []any{cq.Cube.ID, cq.From.Format("2006-01-02"), cq.To.Format("2006-01-02")}
+// rowsAreGroups reports whether each row the query selects is a group of its
+// answer already: it keeps every dimension of the cube, and its periods are
+// the cube's own.
+func (cq CubeQuery) rowsAreGroups() bool {
+	grain := "day"
+	if cq.Cube.Monthly {
+		grain = "month"
+	}
+	return len(cq.GroupDims) == len(cq.Cube.Dims) && cq.TimeGroup == grain
+}
+
+// where is the query's WHERE clause, its arguments appended to args.
+func (cq CubeQuery) where(args []any) (string, []any) {
 	arg := func(v any) string {
 		args = append(args, v)
 		return fmt.Sprintf("$%d", len(args))
 	}
-	where := []string{"cube = $1", "period >= $2::date", "period < $3::date"}
+	where := []string{"cube = " + arg(cq.Cube.ID)}
+	if cq.Cube.Cumulative {
+		at := make([]string, len(cq.At))
+		for i, t := range cq.At {
+			at[i] = t.Format("2006-01-02")
+		}
+		where = append(where, "period = ANY("+arg(pq.Array(at))+"::date[])")
+	} else {
+		where = append(where, "period >= "+arg(cq.From.Format("2006-01-02"))+"::date",
+			"period < "+arg(cq.To.Format("2006-01-02"))+"::date")
+	}
 	if cq.Units != nil {
 		where = append(where, "unit_code = ANY("+arg(pq.Array(cq.Units))+")")
 	}
@@ -423,41 +523,127 @@ func (q *Q) QueryCube(ctx context.Context, cq CubeQuery) ([]CubeRow, error) {
 	if cq.Category != "" {
 		where = append(where, "category_code = "+arg(cq.Category))
 	}
+	return strings.Join(where, " AND "), args
+}
+
+// sql is the query's statement and arguments: the cube's rows summed into
+// the groups asked for, or read as they are when they are those groups.
+func (cq CubeQuery) sql() (string, []any, error) {
 	period := "''"
 	if cq.TimeGroup != "" {
 		e, ok := periodExpr(cq.TimeGroup)
 		if !ok {
-			return nil, fmt.Errorf("unknown time grouping %q", cq.TimeGroup)
+			return "", nil, fmt.Errorf("unknown time grouping %q", cq.TimeGroup)
 		}
 		period = e
 	}
 	dim := func(name, col string) string {
-		for _, d := range cq.GroupDims {
-			if d == name {
-				return col
-			}
+		if slices.Contains(cq.GroupDims, name) {
+			return col
 		}
 		return "''"
 	}
 	selects := []string{period, dim(DimUnit, "unit_code"), dim(DimChannel, "channel"), dim(DimKind, "kind"),
 		dim(DimCategory, "category_code")}
-	sums := make([]string, 0, len(countColList()))
-	for _, c := range countColList() {
-		sums = append(sums, "sum("+c+")::bigint")
+	where, args := cq.where(nil)
+	from := ` FROM ` + cq.Cube.table() + ` WHERE ` + where
+	// the counts travel as one text column, "1 0 1 …", parsed by
+	// parseCounts: far less work per row than fifteen columns
+	if cq.rowsAreGroups() {
+		order := ` ORDER BY period, unit_code, channel, kind, category_code` // the order of the labels
+		if cq.Cube.Cumulative {
+			order = "" // rows of several month starts, combined by the caller
+		}
+		return `SELECT ` + strings.Join(selects, ", ") + `, concat_ws(' ', ` + countCols + `)` + from + order, args, nil
 	}
-	query := `SELECT ` + strings.Join(selects, ", ") + `, ` + strings.Join(sums, ", ") + ` FROM stats_cube WHERE ` +
-		strings.Join(where, " AND ") + ` GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`
+	return `SELECT ` + strings.Join(selects, ", ") + `, concat_ws(' ', ` + sumCounts() + `)` + from +
+		` GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`, args, nil
+}
+
+// sumCounts is the SQL list of the sums of the count columns. The counts
+// other than handle_seconds are summed as integers: sum(integer) adds in a
+// bigint, several times cheaper than sum(bigint), which adds in a numeric,
+// and a count of items fits in an integer (one that did not would fail the
+// query, never give a wrong figure).
+func sumCounts() string {
+	cols := countColList()
+	sums := make([]string, len(cols))
+	for i, c := range cols {
+		if c == "handle_seconds" {
+			sums[i] = "sum(" + c + ")::bigint"
+		} else {
+			sums[i] = "sum(" + c + "::integer)"
+		}
+	}
+	return strings.Join(sums, ", ")
+}
+
+// parseCounts reads the counts written as integers separated by single
+// spaces, in the order of countCols.
+func parseCounts(b []byte, c *domain.Counts) error {
+	fields := c.Fields()
+	i := 0
+	for _, f := range fields {
+		if i >= len(b) {
+			return fmt.Errorf("statistics counts %q: too few", b)
+		}
+		neg := b[i] == '-'
+		if neg {
+			i++
+		}
+		start := i
+		var v int64
+		for ; i < len(b) && b[i] != ' '; i++ {
+			d := b[i] - '0'
+			if d > 9 {
+				return fmt.Errorf("statistics counts %q: not an integer", b)
+			}
+			v = v*10 + int64(d)
+		}
+		if i == start {
+			return fmt.Errorf("statistics counts %q: empty", b)
+		}
+		if neg {
+			v = -v
+		}
+		*f = v
+		i++ // the space
+	}
+	if i < len(b) {
+		return fmt.Errorf("statistics counts %q: too many", b)
+	}
+	return nil
+}
+
+// QueryCube reads a cube's rows summed into the groups asked for, in the
+// order of their keys.
+func (q *Q) QueryCube(ctx context.Context, cq CubeQuery) ([]CubeRow, error) {
+	query, args, err := cq.sql()
+	if err != nil {
+		return nil, err
+	}
+	return q.queryRows(ctx, query, args)
+}
+
+// queryRows runs a statistics query whose rows are a period label, the four
+// keys and the counts as parseCounts reads them.
+func (q *Q) queryRows(ctx context.Context, query string, args []any) ([]CubeRow, error) {
 	rows, err := q.x.QueryxContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("query statistics: %w", err)
 	}
 	defer rows.Close()
-	var out []CubeRow
+	var (
+		out    []CubeRow
+		counts sql.RawBytes
+	)
 	for rows.Next() {
 		var r CubeRow
-		dest := appendCountDest([]any{&r.Period, &r.Unit, &r.Channel, &r.Kind, &r.Category}, &r.Counts)
-		if err := rows.Scan(dest...); err != nil {
+		if err := rows.Scan(&r.Period, &r.Unit, &r.Channel, &r.Kind, &r.Category, &counts); err != nil {
 			return nil, fmt.Errorf("scan statistics: %w", err)
+		}
+		if err := parseCounts(counts, &r.Counts); err != nil {
+			return nil, err
 		}
 		out = append(out, r)
 	}
@@ -529,19 +715,32 @@ func cubeSource(c Cube) string {
 	if c.Monthly {
 		period = "date_trunc('month', day)::date"
 	}
-	dim := func(d, col string) string {
-		if c.Keeps(d) {
-			return col
-		}
-		return "'*'::text"
-	}
+	dim := c.dimExpr
 	sums := make([]string, 0, len(countColList()))
 	for _, col := range countColList() {
 		sums = append(sums, "sum("+col+")::bigint AS "+col)
 	}
+	// in key order, so that a rebuilt cube's rows of one period lie together
 	return fmt.Sprintf(`SELECT %d::smallint AS cube, %s AS period, %s AS unit_code, %s AS channel, %s AS kind, %s AS category_code, %s
-		FROM item_facts GROUP BY 2, 3, 4, 5, 6`, c.ID, period, dim(DimUnit, "unit_code"), dim(DimChannel, "channel"),
+		FROM item_facts GROUP BY 2, 3, 4, 5, 6 ORDER BY 2, 3, 4, 5, 6`, c.ID, period, dim(DimUnit, "unit_code"), dim(DimChannel, "channel"),
 		dim(DimKind, "kind"), dim(DimCategory, "category_code"), strings.Join(sums, ", "))
+}
+
+// dimExpr is the SQL of a cube's column for a dimension: the column when the
+// cube keeps it, '*' otherwise.
+func (c Cube) dimExpr(d, col string) string {
+	if c.Keeps(d) {
+		return col
+	}
+	return "'*'::text"
+}
+
+// rollupSource is the SELECT that computes a cube's rows from item_facts.
+func rollupSource(c Cube) string {
+	if c.Cumulative {
+		return cumSource(c)
+	}
+	return cubeSource(c)
 }
 
 // CubeDifference is a stats_cube row that does not equal the sum of its facts.
@@ -551,7 +750,7 @@ type CubeDifference struct {
 	Expected domain.Counts
 }
 
-// CompareCube recomputes a cube from item_facts and returns the rows that
+// CompareCube recomputes a cube (of either table) from item_facts and returns the rows that
 // differ from the stored ones (at most limit) and how many differ in all.
 // Stored rows that are all zero are equal to missing ones.
 func (q *Q) CompareCube(ctx context.Context, c Cube, limit int) ([]CubeDifference, int64, error) {
@@ -567,11 +766,11 @@ func (q *Q) CompareCube(ctx context.Context, c Cube, limit int) ([]CubeDifferenc
 		}
 		return strings.Join(parts, ", ")
 	}
-	query := fmt.Sprintf(`WITH e AS (%s), s AS (SELECT * FROM stats_cube WHERE cube = %d)
+	query := fmt.Sprintf(`WITH e AS (%s), s AS (SELECT * FROM %s WHERE cube = %d)
 		SELECT coalesce(e.period, s.period), coalesce(e.unit_code, s.unit_code), coalesce(e.channel, s.channel),
 			coalesce(e.kind, s.kind), coalesce(e.category_code, s.category_code), %s, %s, count(*) OVER ()
 		FROM e FULL JOIN s USING (cube, period, unit_code, channel, kind, category_code)
-		WHERE %s ORDER BY 1, 2, 3, 4, 5 LIMIT %d`, cubeSource(c), c.ID, sel("s"), sel("e"), strings.Join(diffs, " OR "), limit)
+		WHERE %s ORDER BY 1, 2, 3, 4, 5 LIMIT %d`, rollupSource(c), c.table(), c.ID, sel("s"), sel("e"), strings.Join(diffs, " OR "), limit)
 	rows, err := q.x.QueryxContext(ctx, query)
 	if err != nil {
 		return nil, 0, fmt.Errorf("compare cube %d: %w", c.ID, err)
@@ -595,23 +794,34 @@ func (q *Q) CompareCube(ctx context.Context, c Cube, limit int) ([]CubeDifferenc
 	return out, total, rows.Err()
 }
 
-// RebuildCubes recomputes every cube from item_facts (after a bulk load).
+// RebuildCubes recomputes every roll-up, stats_cube's and stats_cum's, from
+// item_facts (after a bulk load).
 func (q *Q) RebuildCubes(ctx context.Context) error {
-	if _, err := q.x.ExecContext(ctx, `TRUNCATE stats_cube`); err != nil {
+	if _, err := q.x.ExecContext(ctx, `TRUNCATE stats_cube, stats_cum`); err != nil {
 		return fmt.Errorf("clear roll-ups: %w", err)
 	}
-	for _, c := range Cubes() {
-		if _, err := q.x.ExecContext(ctx, `INSERT INTO stats_cube (cube, period, unit_code, channel, kind, category_code, `+
-			countCols+`) `+cubeSource(c)); err != nil {
+	for _, c := range AllCubes() {
+		if _, err := q.x.ExecContext(ctx, `INSERT INTO `+c.table()+` (cube, period, unit_code, channel, kind, category_code, `+
+			countCols+`) `+rollupSource(c)); err != nil {
 			return fmt.Errorf("rebuild cube %d: %w", c.ID, err)
 		}
 	}
 	return nil
 }
 
-// ClearStats empties item_facts, stats_cube and stats_dirty before a rebuild.
+// AnalyzeStats refreshes the planner's statistics of item_facts and the
+// roll-ups.
+func (q *Q) AnalyzeStats(ctx context.Context) error {
+	if _, err := q.x.ExecContext(ctx, `ANALYZE item_facts, stats_cube, stats_cum`); err != nil {
+		return fmt.Errorf("analyze statistics: %w", err)
+	}
+	return nil
+}
+
+// ClearStats empties item_facts, the roll-ups and stats_dirty before a
+// rebuild.
 func (q *Q) ClearStats(ctx context.Context) error {
-	if _, err := q.x.ExecContext(ctx, `TRUNCATE item_facts, stats_cube, stats_dirty`); err != nil {
+	if _, err := q.x.ExecContext(ctx, `TRUNCATE item_facts, stats_cube, stats_cum, stats_dirty`); err != nil {
 		return fmt.Errorf("clear statistics: %w", err)
 	}
 	return nil

@@ -50,6 +50,8 @@ for n in $SIZES; do
 
 	echo "-- statistics latency (core.Stats on the roll-ups)"
 	HOTLINE_BENCH_DATABASE_URL=$url go test -run '^$' -bench BenchmarkStats -benchtime 100x ./bench/ | grep -E '^(Benchmark|ok|FAIL)'
+	echo "-- statistics through HTTP (GET /api/v1/stats, compressed as asked)"
+	HOTLINE_BENCH_DATABASE_URL=$url go test -run '^$' -bench BenchmarkStatsHTTP -benchtime 50x ./handlers/ | grep -E '^(Benchmark|ok|FAIL)'
 
 	if [ "${BENCH_VERIFY:-1}" = 1 ]; then
 		echo "-- hotline stats verify (a recount of every item against the roll-ups)"
