@@ -184,52 +184,25 @@ func batchContext(batch []*intakeReq) (context.Context, context.CancelFunc) {
 }
 
 // intakeRow is one item and its first event as the grouped statement reads
-// them (json_to_recordset).
+// them (json_to_recordset): the item's own JSON form, its secret's hash in
+// bytea's text form (the item's JSON leaves the hash out), and the event's
+// fields under names of their own.
 type intakeRow struct {
-	TrackingCode   string     `json:"tracking_code"`
-	SecretHash     *string    `json:"secret_hash"`
-	Channel        string     `json:"channel"`
-	Kind           string     `json:"kind"`
-	CategoryCode   *string    `json:"category_code"`
-	Title          string     `json:"title"`
-	Content        string     `json:"content"`
-	Status         string     `json:"status"`
-	Urgent         bool       `json:"urgent"`
-	Confidential   bool       `json:"confidential"`
-	CitizenName    string     `json:"citizen_name"`
-	CitizenPhone   string     `json:"citizen_phone"`
-	CitizenEmail   string     `json:"citizen_email"`
-	AuthorID       string     `json:"author_id"`
-	Region         string     `json:"region"`
-	SourceURL      string     `json:"source_url"`
-	UpstreamDueAt  *time.Time `json:"upstream_due_at"`
-	PublishConsent bool       `json:"publish_consent"`
-	Answer         string     `json:"answer"`
-	ReceivedAt     time.Time  `json:"received_at"`
-	RepliedAt      *time.Time `json:"replied_at"`
-	CreatedBy      *int64     `json:"created_by"`
-	PostedAt       *time.Time `json:"posted_at"`
-	VisitDueAt     *time.Time `json:"visit_due_at"`
-	KBArticleID    *int64     `json:"kb_article_id"`
-	EventAt        time.Time  `json:"e_at"`
-	EventActorID   *int64     `json:"e_actor_id"`
-	EventActor     string     `json:"e_actor"`
-	EventAction    string     `json:"e_action"`
-	EventFrom      *string    `json:"e_from"`
-	EventTo        *string    `json:"e_to"`
-	EventNote      string     `json:"e_note"`
-	EventUnit      *string    `json:"e_unit"`
+	Item
+	SecretHash   *string   `json:"secret_hash"`
+	EventAt      time.Time `json:"e_at"`
+	EventActorID *int64    `json:"e_actor_id"`
+	EventActor   string    `json:"e_actor"`
+	EventAction  string    `json:"e_action"`
+	EventFrom    *string   `json:"e_from"`
+	EventTo      *string   `json:"e_to"`
+	EventNote    string    `json:"e_note"`
+	EventUnit    *string   `json:"e_unit"`
 }
 
 func intakeRowOf(it Item, e Event) intakeRow {
-	r := intakeRow{TrackingCode: it.TrackingCode, Channel: it.Channel, Kind: it.Kind, CategoryCode: it.CategoryCode,
-		Title: it.Title, Content: it.Content, Status: it.Status, Urgent: it.Urgent, Confidential: it.Confidential,
-		CitizenName: it.CitizenName, CitizenPhone: it.CitizenPhone, CitizenEmail: it.CitizenEmail,
-		AuthorID: it.AuthorID, Region: it.Region, SourceURL: it.SourceURL, UpstreamDueAt: it.UpstreamDueAt,
-		PublishConsent: it.PublishConsent, Answer: it.Answer, ReceivedAt: it.ReceivedAt, RepliedAt: it.RepliedAt,
-		CreatedBy: it.CreatedBy, PostedAt: it.PostedAt, VisitDueAt: it.VisitDueAt, KBArticleID: it.KBArticleID,
-		EventAt: e.At, EventActorID: e.ActorID, EventActor: e.Actor, EventAction: e.Action, EventFrom: e.FromStatus,
-		EventTo: e.ToStatus, EventNote: e.Note, EventUnit: e.UnitCode}
+	r := intakeRow{Item: it, EventAt: e.At, EventActorID: e.ActorID, EventActor: e.Actor, EventAction: e.Action,
+		EventFrom: e.FromStatus, EventTo: e.ToStatus, EventNote: e.Note, EventUnit: e.UnitCode}
 	if it.SecretHash != nil {
 		h := `\x` + hex.EncodeToString(it.SecretHash)
 		r.SecretHash = &h
