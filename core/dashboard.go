@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"hotline/domain"
+	"hotline/repo"
 	"hotline/report"
 )
 
@@ -188,13 +189,12 @@ func figureCount(c domain.Counts, figure string) (int64, bool) {
 // countFromStats counts the items of a figure's list from the roll-ups when
 // the list is narrowed by nothing but what the statistics group by: then the
 // list holds exactly the items whose facts the roll-ups add up, and their sum
-// is its length without reading the items. ok is false for any other list.
+// is its length without reading the items. A unit's list also holds the
+// items it co-handles, which the roll-ups credit to their primary unit: those
+// few are counted from the items. ok is false for any other list.
 func (c *Core) countFromStats(ctx context.Context, v domain.Viewer, f ItemQuery) (int64, bool, error) {
 	if f.Figure == "" || f.From == nil || f.To == nil || f.Status != "" || f.UnitCode != "" || f.Q != "" ||
 		f.Overdue != nil || f.VisitDue != nil || f.Open {
-		return 0, false, nil
-	}
-	if v.Role != domain.RoleManager && v.Role != domain.RoleAdmin {
 		return 0, false, nil
 	}
 	loc := c.set.Location
@@ -202,13 +202,46 @@ func (c *Core) countFromStats(ctx context.Context, v domain.Viewer, f ItemQuery)
 	if !isMidnight(from) || !isMidnight(to) {
 		return 0, false, nil
 	}
-	res, err := c.Stats(ctx, v, StatsQuery{From: from.Format("2006-01-02"), To: to.Format("2006-01-02"),
-		UnitCode: f.PrimaryUnitCode, Channel: f.Channel, Kind: f.Kind, Category: f.CategoryCode})
+	unit, coUnit, ok := figureListUnits(v, f.PrimaryUnitCode)
+	if !ok {
+		return 0, false, nil
+	}
+	// the list's visibility is already settled by the units above: the
+	// roll-ups are read as a manager reads them
+	res, err := c.Stats(ctx, domain.Viewer{Role: domain.RoleManager}, StatsQuery{From: from.Format("2006-01-02"),
+		To: to.Format("2006-01-02"), UnitCode: unit, Channel: f.Channel, Kind: f.Kind, Category: f.CategoryCode})
 	if err != nil {
 		return 0, false, err
 	}
 	n, ok := figureCount(res.Total.Counts, f.Figure)
-	return n, ok, nil
+	if !ok || coUnit == "" {
+		return n, ok, nil
+	}
+	co, err := c.store.Q().CountItems(ctx, repo.ItemFilter{CoUnitCode: coUnit, Figure: f.Figure, Channel: f.Channel,
+		Kind: f.Kind, CategoryCode: f.CategoryCode, From: f.From, To: f.To})
+	if err != nil {
+		return 0, false, fmt.Errorf("count co-handled items: %w", err)
+	}
+	return n + co, true, nil
+}
+
+// figureListUnits is how a figure's list is counted for a viewer: the
+// primary unit whose roll-ups hold it ("" for all) and the unit whose
+// co-handled items are added. ok is false when the roll-ups cannot count it
+// (a unit's view of another unit's items: only the co-handled ones).
+func figureListUnits(v domain.Viewer, primary string) (unit, coUnit string, ok bool) {
+	if v.SeesEveryUnit() {
+		return primary, "", true
+	}
+	switch {
+	case v.UnitCode == "":
+		return "", "", false
+	case primary == "":
+		return v.UnitCode, v.UnitCode, true
+	case primary == v.UnitCode:
+		return primary, "", true
+	}
+	return "", "", false
 }
 
 func isMidnight(t time.Time) bool {

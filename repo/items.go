@@ -163,6 +163,10 @@ type ItemFilter struct {
 	// PrimaryUnitCode is the primary unit only: the unit the statistics
 	// credit with the item.
 	PrimaryUnitCode string
+	// CoUnitCode keeps the items this unit co-handles and is not the
+	// primary unit of: what a unit's list holds beyond the items the
+	// statistics credit to it.
+	CoUnitCode string
 	// Open keeps items still waiting for a unit's answer.
 	Open bool
 	// Figure keeps the items a statistics figure counts (a name of
@@ -271,6 +275,10 @@ func itemWhere(f ItemFilter) ([]string, []any) {
 	}
 	if f.PrimaryUnitCode != "" {
 		where = append(where, "primary_unit_code = "+arg(f.PrimaryUnitCode))
+	}
+	if f.CoUnitCode != "" {
+		u := arg(f.CoUnitCode)
+		where = append(where, "co_unit_codes @> ARRAY["+u+"]::text[] AND primary_unit_code IS DISTINCT FROM "+u)
 	}
 	if f.Channel != "" {
 		where = append(where, "channel = "+arg(f.Channel))
