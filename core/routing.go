@@ -2,8 +2,8 @@ package core
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,64 +14,46 @@ import (
 // routeBatchSize is the most items one routing transaction claims.
 const routeBatchSize = 200
 
-// RouteWaiting routes every item waiting in status received, oldest first,
-// in transactions of up to routeBatchSize items, until none is left or ctx
-// ends. It is the handler of the item:route task: a task names one item but
-// routes all that wait, so a burst of intake is routed by a few
-// transactions. Items another router holds are skipped, and an item no
-// longer received is never claimed, so each item is routed once; the
-// reconciler queues a task for any item left waiting.
-func (c *Core) RouteWaiting(ctx context.Context) (int, error) {
+// RouteItems routes those of the items named that are still in status
+// received, in transactions of up to routeBatchSize items, and returns how
+// many it routed. It is the handler of the item:route task, which names the
+// items a burst of intake stored, so a burst is routed by a few transactions.
+// An item another router holds is skipped and an item no longer received is
+// left alone, so each item is routed once; the reconciler queues a task for
+// any item left waiting.
+func (c *Core) RouteItems(ctx context.Context, ids []int64) (int, error) {
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
 	total := 0
-	for {
-		var claimed int
-		var scheduled []repo.Item
+	for batch := range slices.Chunk(ids, routeBatchSize) {
+		var routed, scheduled []repo.Item
 		err := c.store.Tx(ctx, func(q *repo.Q) error {
-			items, err := q.ClaimReceived(ctx, routeBatchSize)
+			items, err := q.ClaimReceived(ctx, batch)
 			if err != nil {
 				return err
 			}
-			claimed = len(items)
-			_, scheduled, err = c.route(ctx, q, items)
+			routed, scheduled, err = c.route(ctx, q, items)
 			return err
 		})
 		if err != nil {
-			return total, fmt.Errorf("route waiting items: %w", err)
+			return total, fmt.Errorf("route %d items: %w", len(batch), err)
 		}
-		total += claimed
+		total += len(routed)
 		c.scheduleDeadlines(scheduled)
-		if claimed < routeBatchSize || ctx.Err() != nil {
-			return total, nil
+		if ctx.Err() != nil {
+			return total, ctx.Err()
 		}
 	}
+	return total, nil
 }
 
 // RouteItem routes one item in status received; an item no longer received
 // (routed already, dispatched by hand, answered) is left alone and routed
 // reports false.
 func (c *Core) RouteItem(ctx context.Context, id int64) (routed bool, err error) {
-	var scheduled []repo.Item
-	err = c.store.Tx(ctx, func(q *repo.Q) error {
-		it, err := q.LockItem(ctx, id)
-		if errors.Is(err, repo.ErrNotFound) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("lock item %d: %w", id, err)
-		}
-		if it.Status != string(domain.Received) {
-			return nil
-		}
-		var done []repo.Item
-		done, scheduled, err = c.route(ctx, q, []repo.Item{it})
-		routed = len(done) == 1
-		return err
-	})
-	if err != nil {
-		return false, err
-	}
-	c.scheduleDeadlines(scheduled)
-	return routed, nil
+	n, err := c.RouteItems(ctx, []int64{id})
+	return n == 1, err
 }
 
 // scheduleDeadlines asks for the deadline checks of items just given to

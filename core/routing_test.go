@@ -2,17 +2,18 @@ package core_test
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 
 	"hotline/core"
 )
 
-// TestRouteWaitingRoutesEachItemOnce: routers running at once route a burst
-// larger than one batch, every item exactly once — to the rule's units with
+// TestRouteItemsRoutesEachItemOnce: routers running at once, each told to
+// route the whole burst (larger than one batch), route every item exactly once — to the rule's units with
 // their assignments, notices and deadline checks, or to pending_dispatch —
 // and an item routed alone (RouteItem) ends up written the same way.
-func TestRouteWaitingRoutesEachItemOnce(t *testing.T) {
+func TestRouteItemsRoutesEachItemOnce(t *testing.T) {
 	f := newFixture(t)
 	name := "二号单位"
 	if _, err := f.core.CreateUnit(f.ctx, core.UnitInput{Code: "U2", Name: &name}); err != nil {
@@ -45,7 +46,12 @@ func TestRouteWaitingRoutesEachItemOnce(t *testing.T) {
 	routed := make([]int, 3)
 	for r := range routed {
 		wg.Go(func() {
-			n, err := f.core.RouteWaiting(f.ctx)
+			// each in its own order: the claims still never overlap
+			ids := slices.Concat(matched, unmatched)
+			if r == 1 {
+				slices.Reverse(ids)
+			}
+			n, err := f.core.RouteItems(f.ctx, ids)
 			if err != nil {
 				t.Errorf("router %d: %v", r, err)
 			}

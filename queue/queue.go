@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -46,10 +47,12 @@ const (
 // Payload is the body of every task: which item or delivery, and for a
 // deadline task which check.
 type Payload struct {
-	ItemID     int64  `json:"item_id,omitempty"`
-	DeliveryID int64  `json:"delivery_id,omitempty"`
-	Check      string `json:"check,omitempty"`
-	At         int64  `json:"at,omitempty"`
+	ItemID int64 `json:"item_id,omitempty"`
+	// ItemIDs are the items of a routing task that routes several.
+	ItemIDs    []int64 `json:"item_ids,omitempty"`
+	DeliveryID int64   `json:"delivery_id,omitempty"`
+	Check      string  `json:"check,omitempty"`
+	At         int64   `json:"at,omitempty"`
 }
 
 // DecodePayload reads a task body; a body that does not decode can never
@@ -62,21 +65,39 @@ func DecodePayload(b []byte) (Payload, error) {
 	return p, nil
 }
 
+// RouteIDs are the items a routing task routes: those it names, or the one
+// item of a task the reconciler queued.
+func (p Payload) RouteIDs() []int64 {
+	if len(p.ItemIDs) > 0 {
+		return p.ItemIDs
+	}
+	if p.ItemID != 0 {
+		return []int64{p.ItemID}
+	}
+	return nil
+}
+
 func mustJSON(p Payload) []byte {
 	b, _ := json.Marshal(p) // a struct of ints and strings always encodes
 	return b
 }
 
-// RouteTask is the task that routes an item. Its TaskID makes a second
-// enqueue while the first is queued or retained a no-op. round > 0 names a
-// fresh task for an item that has waited long: its first task may be held by
-// a worker that died, which asynq would only recover after a minute or two.
-func RouteTask(itemID int64, round int) (*asynq.Task, []asynq.Option) {
-	id := "route:" + strconv.FormatInt(itemID, 10)
+// RouteTask is the task that routes items (at least one), named by its
+// first and last item: intake asks for each item once, so the items of two
+// tasks never overlap. round gives the reconciler's later attempts new names.
+func RouteTask(itemIDs []int64, round int) (*asynq.Task, []asynq.Option) {
+	id := "route:" + strconv.FormatInt(itemIDs[0], 10)
+	if n := len(itemIDs); n > 1 {
+		id += "-" + strconv.FormatInt(itemIDs[n-1], 10)
+	}
 	if round > 0 {
 		id += ":" + strconv.Itoa(round)
 	}
-	return asynq.NewTask(TypeRoute, mustJSON(Payload{ItemID: itemID})), []asynq.Option{
+	p := Payload{ItemIDs: itemIDs}
+	if len(itemIDs) == 1 {
+		p = Payload{ItemID: itemIDs[0]}
+	}
+	return asynq.NewTask(TypeRoute, mustJSON(p)), []asynq.Option{
 		asynq.Queue(QueueCritical), asynq.TaskID(id),
 		asynq.Retention(time.Minute), asynq.MaxRetry(20), asynq.Timeout(30 * time.Second),
 	}
@@ -152,7 +173,7 @@ type Client struct {
 
 	routeWanted chan struct{} // a routing task is to be queued (buffer of one)
 	routeMu     sync.Mutex
-	routeNext   int64 // the item asked to be routed last
+	routeIDs    []int64 // the items asked to be routed and not yet in a task
 }
 
 // NewClient starts a client over a Redis connection.
@@ -213,9 +234,17 @@ func (c *Client) push(key int64, j job) {
 	}
 }
 
-// RouteItem queues the routing of an item. A routing task routes every item
-// waiting, so the items asked for while a task is being queued share the
-// next one: a burst of intake queues a few tasks, not one per item.
+// Routing tasks gather the items asked for within routeLinger of each other,
+// up to routeTaskItems a task: each task costs a transaction and a few
+// statements whatever it holds, so a burst is routed by a few large ones.
+// The linger is what a routing waits at most before its task is queued.
+const (
+	routeLinger    = 10 * time.Millisecond
+	routeTaskItems = 200
+)
+
+// RouteItem asks for an item to be routed, in a task it shares with the
+// items asked for at about the same time.
 func (c *Client) RouteItem(itemID int64) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
@@ -223,7 +252,7 @@ func (c *Client) RouteItem(itemID int64) {
 		return
 	}
 	c.routeMu.Lock()
-	c.routeNext = itemID
+	c.routeIDs = append(c.routeIDs, itemID)
 	c.routeMu.Unlock()
 	select {
 	case c.routeWanted <- struct{}{}:
@@ -231,20 +260,24 @@ func (c *Client) RouteItem(itemID int64) {
 	}
 }
 
-// runRouting queues one routing task each time routing is wanted, named by
-// the item asked for last (each item is asked for once, so each name is new).
+// runRouting queues the routing tasks of the items asked for, once per
+// linger.
 func (c *Client) runRouting() {
 	defer c.wg.Done()
 	for range c.routeWanted {
+		time.Sleep(routeLinger)
 		c.routeMu.Lock()
-		id := c.routeNext
+		ids := c.routeIDs
+		c.routeIDs = nil
 		c.routeMu.Unlock()
-		t, o := RouteTask(id, 0)
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-		err := c.Enqueue(ctx, t, o...)
-		cancel()
-		if err != nil {
-			c.log.Warn("queue routing; the reconciler will make up for it", "item_id", id, "err", err)
+		for chunk := range slices.Chunk(ids, routeTaskItems) {
+			t, o := RouteTask(chunk, 0)
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			err := c.Enqueue(ctx, t, o...)
+			cancel()
+			if err != nil {
+				c.log.Warn("queue routing; the reconciler will make up for it", "items", len(chunk), "err", err)
+			}
 		}
 	}
 }

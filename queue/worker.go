@@ -76,13 +76,13 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	return mux
 }
 
-// handleRoute routes the task's item and every other item waiting with it,
-// in batches.
+// handleRoute routes the task's items.
 func (w *Worker) handleRoute(ctx context.Context, t *asynq.Task) error {
-	if _, err := DecodePayload(t.Payload()); err != nil {
+	p, err := DecodePayload(t.Payload())
+	if err != nil {
 		return err
 	}
-	_, err := w.core.RouteWaiting(ctx)
+	_, err = w.core.RouteItems(ctx, p.RouteIDs())
 	return err
 }
 
@@ -247,7 +247,7 @@ func (w *Worker) Reconcile(ctx context.Context) (route, deliver int, err error) 
 	}
 	for _, it := range items {
 		// every routeRetryAfter an item still waits, a task of a new name
-		t, o := RouteTask(it.ID, int(time.Since(it.Since)/routeRetryAfter))
+		t, o := RouteTask([]int64{it.ID}, int(time.Since(it.Since)/routeRetryAfter))
 		if err := w.client.Enqueue(ctx, t, o...); err != nil {
 			return route, 0, fmt.Errorf("queue routing: %w", err)
 		}

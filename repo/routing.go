@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/lib/pq"
 )
 
 // The set-based statements of routing: a router claims many received items
@@ -11,12 +12,15 @@ import (
 // whatever the number of items. Each takes its rows as one JSON document
 // (json_to_recordset), which carries NULLs and arrays as they are.
 
-// ClaimReceived locks up to limit items in status received, oldest first,
-// skipping those another router holds.
-func (q *Q) ClaimReceived(ctx context.Context, limit int) ([]Item, error) {
+// ClaimReceived locks those of the items named that are still in status
+// received, oldest first, skipping those another transaction holds. The
+// routers are told which items to route: a claim reads them by primary key
+// and never walks the pending index, whose entries of items routed moments
+// ago stay behind, dead, until a vacuum.
+func (q *Q) ClaimReceived(ctx context.Context, ids []int64) ([]Item, error) {
 	var out []Item
 	err := sqlxSelect(ctx, q, "claim received items", &out, `SELECT `+itemCols+` FROM items
-		WHERE status = 'received' ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`, limit)
+		WHERE id = ANY($1::bigint[]) AND status = 'received' ORDER BY id FOR UPDATE SKIP LOCKED`, pq.Array(ids))
 	return out, err
 }
 
