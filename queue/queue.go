@@ -83,13 +83,11 @@ func mustJSON(p Payload) []byte {
 }
 
 // RouteTask is the task that routes items (at least one), named by its
-// first and last item: intake asks for each item once, so the items of two
-// tasks never overlap. round gives the reconciler's later attempts new names.
+// first and last item: intake asks for each item once, so the names of its
+// tasks never repeat. The reconciler's tasks carry a round from 1 up, a new
+// one for each time it finds the same item still waiting.
 func RouteTask(itemIDs []int64, round int) (*asynq.Task, []asynq.Option) {
-	id := "route:" + strconv.FormatInt(itemIDs[0], 10)
-	if n := len(itemIDs); n > 1 {
-		id += "-" + strconv.FormatInt(itemIDs[n-1], 10)
-	}
+	id := "route:" + strconv.FormatInt(itemIDs[0], 10) + "-" + strconv.FormatInt(itemIDs[len(itemIDs)-1], 10)
 	if round > 0 {
 		id += ":" + strconv.Itoa(round)
 	}

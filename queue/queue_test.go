@@ -8,7 +8,7 @@ import (
 )
 
 // TestRouteTask: a routing task is named by its first and last item (and the
-// reconciler's round), and its payload gives back the items it routes,
+// reconciler's round, so that its tasks never take intake's names), and its payload gives back the items it routes,
 // whether it names several or, as the reconciler's tasks do, one.
 func TestRouteTask(t *testing.T) {
 	for _, tc := range []struct {
@@ -16,8 +16,8 @@ func TestRouteTask(t *testing.T) {
 		round int
 		name  string
 	}{
-		{[]int64{7}, 0, "route:7"},
-		{[]int64{7}, 3, "route:7:3"},
+		{[]int64{7}, 0, "route:7-7"},
+		{[]int64{7}, 3, "route:7-7:3"},
 		{[]int64{7, 8, 12}, 0, "route:7-12"},
 		{[]int64{7, 8, 12}, 1, "route:7-12:1"},
 	} {

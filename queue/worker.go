@@ -247,7 +247,8 @@ func (w *Worker) Reconcile(ctx context.Context) (route, deliver int, err error) 
 	}
 	for _, it := range items {
 		// every routeRetryAfter an item still waits, a task of a new name
-		t, o := RouteTask([]int64{it.ID}, int(time.Since(it.Since)/routeRetryAfter))
+		// (never the name of intake's own task, which asynq keeps a minute)
+		t, o := RouteTask([]int64{it.ID}, 1+int(time.Since(it.Since)/routeRetryAfter))
 		if err := w.client.Enqueue(ctx, t, o...); err != nil {
 			return route, 0, fmt.Errorf("queue routing: %w", err)
 		}

@@ -241,4 +241,25 @@ func TestClaimReceived(t *testing.T) {
 	if fmt.Sprint(ids(first)) != "[1 2]" || fmt.Sprint(ids(second)) != "[5]" {
 		t.Fatalf("claimed %v and %v, want [1 2] and [5]", ids(first), ids(second))
 	}
+
+	// a row being inserted that refers to item 4 (its key-share lock held
+	// by an open transaction) does not make a router skip it
+	other, err := s.DB().BeginTxx(s.ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = other.Rollback() }()
+	if _, err := other.ExecContext(s.ctx, `INSERT INTO events (item_id, actor, action) VALUES (4, 'test', 'noted')`); err != nil {
+		t.Fatal(err)
+	}
+	var third []repo.Item
+	if err := s.Tx(s.ctx, func(q *repo.Q) error {
+		third, err = q.ClaimReceived(s.ctx, []int64{4})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(ids(third)) != "[4]" {
+		t.Fatalf("with an event being added to item 4, claimed %v", ids(third))
+	}
 }

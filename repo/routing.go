@@ -13,14 +13,17 @@ import (
 // (json_to_recordset), which carries NULLs and arrays as they are.
 
 // ClaimReceived locks those of the items named that are still in status
-// received, oldest first, skipping those another transaction holds. The
+// received, oldest first, skipping those another transaction holds. The lock
+// is FOR NO KEY UPDATE, what the routing's UPDATE takes anyway: it does not
+// conflict with the key-share locks of rows being inserted that refer to the
+// item (an audit entry, a notice), so an item is never skipped for those. The
 // routers are told which items to route: a claim reads them by primary key
 // and never walks the pending index, whose entries of items routed moments
 // ago stay behind, dead, until a vacuum.
 func (q *Q) ClaimReceived(ctx context.Context, ids []int64) ([]Item, error) {
 	var out []Item
 	err := sqlxSelect(ctx, q, "claim received items", &out, `SELECT `+itemCols+` FROM items
-		WHERE id = ANY($1::bigint[]) AND status = 'received' ORDER BY id FOR UPDATE SKIP LOCKED`, pq.Array(ids))
+		WHERE id = ANY($1::bigint[]) AND status = 'received' ORDER BY id FOR NO KEY UPDATE SKIP LOCKED`, pq.Array(ids))
 	return out, err
 }
 
