@@ -58,7 +58,6 @@ for n in $SIZES; do
 		/usr/bin/time -f "verify took %e s, %M KiB" env HOTLINE_DATABASE_URL="$url" bin/hotline stats verify
 	fi
 
-	echo "-- load run: ${LOAD_SECONDS}s of mixed traffic, as fast as it goes"
 	redis_db=$((RANDOM % 10 + 5))
 	HOTLINE_DATABASE_URL=$url HOTLINE_REDIS_URL="redis://127.0.0.1:6379/$redis_db" HOTLINE_HTTP_ADDR=127.0.0.1:$PORT \
 		HOTLINE_ADMIN_PASSWORD=$ADMIN_PASSWORD HOTLINE_PUBLIC_RATE_LIMIT=0 HOTLINE_WEBHOOK_SECRET=bench-webhook-secret-0123456789abcdef0123 \
@@ -69,6 +68,9 @@ for n in $SIZES; do
 		curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break
 		sleep 0.2
 	done
+	echo "-- console pages (scripts/console-pages.sh: server time of each page, signed in as its role)"
+	scripts/console-pages.sh "http://127.0.0.1:$PORT" "$url" $ADMIN_PASSWORD 20
+	echo "-- load run: ${LOAD_SECONDS}s of mixed traffic, as fast as it goes"
 	bin/hotline load --url "http://127.0.0.1:$PORT" --duration "${LOAD_SECONDS}s" --rate 0 \
 		--admin-password $ADMIN_PASSWORD --webhook-secret bench-webhook-secret-0123456789abcdef0123 --platform-key bench-key
 	echo "-- load run at a steady 50 requests a second (routing latency when not saturated)"
