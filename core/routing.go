@@ -18,9 +18,11 @@ const routeBatchSize = 200
 // received, in transactions of up to routeBatchSize items, and returns how
 // many it routed. It is the handler of the item:route task, which names the
 // items a burst of intake stored, so a burst is routed by a few transactions.
-// An item another router holds is skipped and an item no longer received is
-// left alone, so each item is routed once; the reconciler queues a task for
-// any item left waiting.
+// A batch with room left also takes the items stored after its last one:
+// their own tasks are still on their way, and routing them now spares them
+// the wait (their tasks then find them routed). An item another router holds
+// is skipped and an item no longer received is left alone, so each item is
+// routed once; the reconciler queues a task for any item left waiting.
 func (c *Core) RouteItems(ctx context.Context, ids []int64) (int, error) {
 	ids = slices.Clone(ids)
 	slices.Sort(ids)
@@ -32,6 +34,13 @@ func (c *Core) RouteItems(ctx context.Context, ids []int64) (int, error) {
 			items, err := q.ClaimReceived(ctx, batch)
 			if err != nil {
 				return err
+			}
+			if room := routeBatchSize - len(items); room > 0 && batch[len(batch)-1] == ids[len(ids)-1] {
+				later, err := q.ClaimReceivedAfter(ctx, ids[len(ids)-1], room)
+				if err != nil {
+					return err
+				}
+				items = append(items, later...)
 			}
 			routed, scheduled, err = c.route(ctx, q, items)
 			return err

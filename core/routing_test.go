@@ -116,3 +116,32 @@ func TestRouteItemsRoutesEachItemOnce(t *testing.T) {
 		t.Fatalf("routed in a batch:\n%+v\nrouted alone:\n%+v", batched, single)
 	}
 }
+
+// TestRouteItemsTakesTheItemsStoredAfterIt: a routing task with room left
+// also routes the items stored after its own, whose tasks are still on their
+// way, and never an earlier one: those have tasks of their own.
+func TestRouteItemsTakesTheItemsStoredAfterIt(t *testing.T) {
+	f := newFixture(t)
+	ids := make([]int64, 4)
+	for i := range ids {
+		ids[i] = f.call(t, fmt.Sprintf("1391234567%d", i))
+	}
+	n, err := f.core.RouteItems(f.ctx, []int64{ids[1]})
+	if err != nil || n != 3 {
+		t.Fatalf("a task naming item %d routed %d items (%v); want it and the two after it", ids[1], n, err)
+	}
+	for i, id := range ids {
+		// no rule matches: routed means pending_dispatch
+		want := "pending_dispatch"
+		if i == 0 {
+			want = "received"
+		}
+		if got := f.item(t, id).Status; got != want {
+			t.Errorf("item %d (%d of 4): %s, want %s", id, i+1, got, want)
+		}
+	}
+	// the later items' own tasks find nothing left to do
+	if n, err := f.core.RouteItems(f.ctx, ids[2:]); err != nil || n != 0 {
+		t.Fatalf("the later items' own task routed %d (%v)", n, err)
+	}
+}

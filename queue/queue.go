@@ -232,12 +232,13 @@ func (c *Client) push(key int64, j job) {
 	}
 }
 
-// Routing tasks gather the items asked for within routeLinger of each other,
-// up to routeTaskItems a task: each task costs a transaction and a few
-// statements whatever it holds, so a burst is routed by a few large ones.
-// The linger is what a routing waits at most before its task is queued.
+// Under a burst, routing tasks gather the items asked for within
+// routeLinger of each other, up to routeTaskItems a task: each task costs a
+// transaction and a few statements whatever it holds, so a burst is routed
+// by a few large ones. A task that follows the previous one by more than
+// routeLinger is queued at once: at a steady pace nothing waits.
 const (
-	routeLinger    = 10 * time.Millisecond
+	routeLinger    = 5 * time.Millisecond
 	routeTaskItems = 200
 )
 
@@ -258,16 +259,21 @@ func (c *Client) RouteItem(itemID int64) {
 	}
 }
 
-// runRouting queues the routing tasks of the items asked for, once per
-// linger.
+// runRouting queues the routing tasks of the items asked for: at once when
+// the last task went out more than routeLinger before, else after lingering
+// that long for the items of the burst.
 func (c *Client) runRouting() {
 	defer c.wg.Done()
+	var last time.Time
 	for range c.routeWanted {
-		time.Sleep(routeLinger)
+		if time.Since(last) < routeLinger {
+			time.Sleep(routeLinger)
+		}
 		c.routeMu.Lock()
 		ids := c.routeIDs
 		c.routeIDs = nil
 		c.routeMu.Unlock()
+		last = time.Now()
 		for chunk := range slices.Chunk(ids, routeTaskItems) {
 			t, o := RouteTask(chunk, 0)
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)

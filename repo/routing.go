@@ -27,6 +27,18 @@ func (q *Q) ClaimReceived(ctx context.Context, ids []int64) ([]Item, error) {
 	return out, err
 }
 
+// ClaimReceivedAfter locks up to limit items in status received whose ids
+// are above after, oldest first, skipping those another transaction holds:
+// the items stored after a routing task's own, whose tasks are still on
+// their way. The scan starts at after, so it reads the pending index only
+// from there on, not the entries of every item routed before.
+func (q *Q) ClaimReceivedAfter(ctx context.Context, after int64, limit int) ([]Item, error) {
+	var out []Item
+	err := sqlxSelect(ctx, q, "claim later received items", &out, `SELECT `+itemCols+` FROM items
+		WHERE status = 'received' AND id > $1 ORDER BY id LIMIT $2 FOR NO KEY UPDATE SKIP LOCKED`, after, limit)
+	return out, err
+}
+
 // asJSON encodes the rows of a set-based statement.
 func asJSON(what string, rows any) (string, error) {
 	b, err := json.Marshal(rows)
