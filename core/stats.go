@@ -429,9 +429,20 @@ func (c *Core) queryStats(ctx context.Context, q *repo.Q, pending []factChange, 
 		return nil, err
 	}
 	folded := foldable(pending, p, in, from, to)
-	if len(plan.parts) == 1 && plan.parts[0].sign > 0 && plan.cum == nil && len(folded) == 0 {
+	if plan.cum != nil {
+		rows, err := q.QueryCum(ctx, *plan.cum)
+		if err != nil {
+			return nil, err
+		}
+		return foldInto(rows, folded), nil
+	}
+	if len(plan.parts) == 1 && plan.parts[0].sign > 0 && len(folded) == 0 {
 		rows, err := q.QueryCube(ctx, plan.parts[0].query)
-		return dropZero(rows), err
+		if err != nil {
+			return nil, err
+		}
+		repo.SortCubeRows(rows)
+		return dropZero(rows), nil
 	}
 	sums := make(groupSums, 1024)
 	for _, pt := range plan.parts {
@@ -443,19 +454,31 @@ func (c *Core) queryStats(ctx context.Context, q *repo.Q, pending []factChange, 
 			sums.add(r, pt.sign)
 		}
 	}
-	if plan.cum != nil {
-		rows, err := q.QueryCum(ctx, *plan.cum)
-		if err != nil || len(folded) == 0 {
-			return dropZero(rows), err
-		}
-		for _, r := range rows {
-			sums.add(r, 1)
-		}
-	}
 	for _, r := range folded {
 		sums.add(r, 1)
 	}
 	return sums.rows(), nil
+}
+
+// foldInto adds the folded changes to rows that hold one row per group (a
+// cumulative read): each change finds its group by binary search, a change
+// of a group not among the rows becomes a row of its own. It returns the
+// groups not all zero, in key order.
+func foldInto(rows, folded []repo.CubeRow) []repo.CubeRow {
+	repo.SortCubeRows(rows)
+	extra := groupSums{}
+	for _, f := range folded {
+		if i, found := slices.BinarySearchFunc(rows, f, repo.CompareCubeRows); found {
+			rows[i].Counts.Add(f.Counts)
+		} else {
+			extra.add(f, 1)
+		}
+	}
+	if len(extra) > 0 {
+		rows = append(rows, extra.rows()...)
+		repo.SortCubeRows(rows)
+	}
+	return dropZero(rows)
 }
 
 // statsNeed lists the dimensions a roll-up must keep to answer p: those
@@ -501,37 +524,15 @@ func (s groupSums) add(r repo.CubeRow, sign int64) {
 
 // rows are the groups whose figures are not all zero, in key order.
 func (s groupSums) rows() []repo.CubeRow {
-	keys := make([]groupKey, 0, len(s))
+	out := make([]repo.CubeRow, 0, len(s))
 	for k, counts := range s {
 		if !counts.IsZero() {
-			keys = append(keys, k)
+			out = append(out, repo.CubeRow{Period: k.period, Unit: k.unit, Channel: k.channel, Kind: k.kind,
+				Category: k.category, Counts: *counts})
 		}
 	}
-	slices.SortFunc(keys, compareGroups)
-	out := make([]repo.CubeRow, len(keys))
-	for i, k := range keys {
-		out[i] = repo.CubeRow{Period: k.period, Unit: k.unit, Channel: k.channel, Kind: k.kind, Category: k.category,
-			Counts: *s[k]}
-	}
+	repo.SortCubeRows(out)
 	return out
-}
-
-// compareGroups orders groups by period label, then unit, channel, kind
-// and category.
-func compareGroups(a, b groupKey) int {
-	if c := strings.Compare(a.period, b.period); c != 0 {
-		return c
-	}
-	if c := strings.Compare(a.unit, b.unit); c != 0 {
-		return c
-	}
-	if c := strings.Compare(a.channel, b.channel); c != 0 {
-		return c
-	}
-	if c := strings.Compare(a.kind, b.kind); c != 0 {
-		return c
-	}
-	return strings.Compare(a.category, b.category)
 }
 
 // dropZero leaves out the rows whose figures are all zero (a roll-up row

@@ -557,7 +557,7 @@ func (cq CubeQuery) sql() (string, []any, error) {
 		return `SELECT ` + strings.Join(selects, ", ") + `, concat_ws(' ', ` + countCols + `)` + from + order, args, nil
 	}
 	return `SELECT ` + strings.Join(selects, ", ") + `, concat_ws(' ', ` + sumCounts() + `)` + from +
-		` GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`, args, nil
+		` GROUP BY 1, 2, 3, 4, 5`, args, nil // the caller orders them (SortCubeRows)
 }
 
 // sumCounts is the SQL list of the sums of the count columns. The counts
@@ -647,8 +647,35 @@ func (q *Q) queryRows(ctx context.Context, query string, args []any) ([]CubeRow,
 		}
 		out = append(out, r)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read statistics: %w", err)
+	}
+	return out, nil
 }
+
+// CompareCubeRows orders rows by period label, then unit, channel, kind and
+// category, bytewise: the order of every statistics answer. The grouped
+// queries leave the order to the caller (SortCubeRows): Go sorts the
+// largest answer (18,000 groups) in a few milliseconds, where Postgres took
+// 30–45 ms under the database's collation.
+func CompareCubeRows(a, b CubeRow) int {
+	if c := strings.Compare(a.Period, b.Period); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Unit, b.Unit); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Channel, b.Channel); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Kind, b.Kind); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Category, b.Category)
+}
+
+// SortCubeRows puts rows in the order of CompareCubeRows.
+func SortCubeRows(rows []CubeRow) { slices.SortFunc(rows, CompareCubeRows) }
 
 // StreamOutcomes calls fn for every item's statistics view, in id order,
 // reading ranges of ids so that millions of items fit in memory and each

@@ -195,13 +195,13 @@ func (cq CumQuery) sql() (string, []any, error) {
 		return "''"
 	}
 	return fmt.Sprintf(`SELECT label, %s, %s, %s, %s, concat_ws(' ', %s) FROM (%s) u (label, unit_code, channel, kind,
-		category_code, %s) GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`,
+		category_code, %s) GROUP BY 1, 2, 3, 4, 5`,
 		dim(DimUnit, "unit_code"), dim(DimChannel, "channel"), dim(DimKind, "kind"), dim(DimCategory, "category_code"),
 		sumCounts(), strings.Join(parts, " UNION ALL "), countCols), args, nil
 }
 
-// QueryCum reads a range from the cumulative roll-ups, in the order of the
-// groups' keys.
+// QueryCum reads a range from the cumulative roll-ups, a row per group in
+// no particular order (SortCubeRows orders them).
 func (q *Q) QueryCum(ctx context.Context, cq CumQuery) ([]CubeRow, error) {
 	query, args, err := cq.sql()
 	if err != nil {
