@@ -18,51 +18,65 @@ const routeBatchSize = 200
 // received, in transactions of up to routeBatchSize items, and returns how
 // many it routed. It is the handler of the item:route task, which names the
 // items a burst of intake stored, so a burst is routed by a few transactions.
-// A batch with room left also takes the items stored after its last one:
-// their own tasks are still on their way, and routing them now spares them
-// the wait (their tasks then find them routed). An item another router holds
-// is skipped and an item no longer received is left alone, so each item is
-// routed once; the reconciler queues a task for any item left waiting.
-func (c *Core) RouteItems(ctx context.Context, ids []int64) (int, error) {
+// With andLater, a batch with room left also takes the items stored after
+// its last one: their own tasks are still on their way, and routing them now
+// spares them the wait (their tasks then find them routed). An item another
+// router holds is skipped and an item no longer received is left alone, so
+// each item is routed once; the reconciler queues a task for any item left
+// waiting.
+func (c *Core) RouteItems(ctx context.Context, ids []int64, andLater bool) (int, error) {
+	routed, err := c.routeItems(ctx, ids, andLater)
+	return len(routed), err
+}
+
+// RouteItem routes one item in status received, and only that one; an item
+// no longer received (routed already, dispatched by hand, answered) or held
+// by another router is left alone and routed reports false.
+func (c *Core) RouteItem(ctx context.Context, id int64) (routed bool, err error) {
+	done, err := c.routeItems(ctx, []int64{id}, false)
+	return len(done) == 1 && done[0].ID == id, err
+}
+
+// routeItems is RouteItems, returning the items it routed.
+func (c *Core) routeItems(ctx context.Context, ids []int64, andLater bool) ([]repo.Item, error) {
 	ids = slices.Clone(ids)
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
-	total := 0
+	var all []repo.Item
 	for batch := range slices.Chunk(ids, routeBatchSize) {
-		var routed, scheduled []repo.Item
-		err := c.store.Tx(ctx, func(q *repo.Q) error {
-			items, err := q.ClaimReceived(ctx, batch)
+		last := andLater && batch[len(batch)-1] == ids[len(ids)-1]
+		routed, scheduled, err := c.routeBatch(ctx, batch, last)
+		if err != nil {
+			return all, fmt.Errorf("route %d items: %w", len(batch), err)
+		}
+		all = append(all, routed...)
+		c.scheduleDeadlines(scheduled)
+		if ctx.Err() != nil {
+			return all, ctx.Err()
+		}
+	}
+	return all, nil
+}
+
+// routeBatch routes, in one transaction, the items of ids still received
+// and, with andLater and room left, the items stored after the last of them.
+func (c *Core) routeBatch(ctx context.Context, ids []int64, andLater bool) (routed, scheduled []repo.Item, err error) {
+	err = c.store.Tx(ctx, func(q *repo.Q) error {
+		items, err := q.ClaimReceived(ctx, ids)
+		if err != nil {
+			return err
+		}
+		if room := routeBatchSize - len(items); andLater && room > 0 {
+			later, err := q.ClaimReceivedAfter(ctx, ids[len(ids)-1], room)
 			if err != nil {
 				return err
 			}
-			if room := routeBatchSize - len(items); room > 0 && batch[len(batch)-1] == ids[len(ids)-1] {
-				later, err := q.ClaimReceivedAfter(ctx, ids[len(ids)-1], room)
-				if err != nil {
-					return err
-				}
-				items = append(items, later...)
-			}
-			routed, scheduled, err = c.route(ctx, q, items)
-			return err
-		})
-		if err != nil {
-			return total, fmt.Errorf("route %d items: %w", len(batch), err)
+			items = append(items, later...)
 		}
-		total += len(routed)
-		c.scheduleDeadlines(scheduled)
-		if ctx.Err() != nil {
-			return total, ctx.Err()
-		}
-	}
-	return total, nil
-}
-
-// RouteItem routes one item in status received; an item no longer received
-// (routed already, dispatched by hand, answered) is left alone and routed
-// reports false.
-func (c *Core) RouteItem(ctx context.Context, id int64) (routed bool, err error) {
-	n, err := c.RouteItems(ctx, []int64{id})
-	return n == 1, err
+		routed, scheduled, err = c.route(ctx, q, items)
+		return err
+	})
+	return routed, scheduled, err
 }
 
 // scheduleDeadlines asks for the deadline checks of items just given to

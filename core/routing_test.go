@@ -51,7 +51,7 @@ func TestRouteItemsRoutesEachItemOnce(t *testing.T) {
 			if r == 1 {
 				slices.Reverse(ids)
 			}
-			n, err := f.core.RouteItems(f.ctx, ids)
+			n, err := f.core.RouteItems(f.ctx, ids, true)
 			if err != nil {
 				t.Errorf("router %d: %v", r, err)
 			}
@@ -126,7 +126,7 @@ func TestRouteItemsTakesTheItemsStoredAfterIt(t *testing.T) {
 	for i := range ids {
 		ids[i] = f.call(t, fmt.Sprintf("1391234567%d", i))
 	}
-	n, err := f.core.RouteItems(f.ctx, []int64{ids[1]})
+	n, err := f.core.RouteItems(f.ctx, []int64{ids[1]}, true)
 	if err != nil || n != 3 {
 		t.Fatalf("a task naming item %d routed %d items (%v); want it and the two after it", ids[1], n, err)
 	}
@@ -141,7 +141,24 @@ func TestRouteItemsTakesTheItemsStoredAfterIt(t *testing.T) {
 		}
 	}
 	// the later items' own tasks find nothing left to do
-	if n, err := f.core.RouteItems(f.ctx, ids[2:]); err != nil || n != 0 {
+	if n, err := f.core.RouteItems(f.ctx, ids[2:], true); err != nil || n != 0 {
 		t.Fatalf("the later items' own task routed %d (%v)", n, err)
+	}
+}
+
+// TestRouteItemRoutesOnlyItsItem: routing one item by hand leaves the items
+// stored after it to their own tasks, and reports whether that item was
+// routed.
+func TestRouteItemRoutesOnlyItsItem(t *testing.T) {
+	f := newFixture(t)
+	first, second := f.call(t, "13912345670"), f.call(t, "13912345671")
+	if ok, err := f.core.RouteItem(f.ctx, first); err != nil || !ok {
+		t.Fatalf("route item %d: %v, %v", first, ok, err)
+	}
+	if got := f.item(t, second).Status; got != "received" {
+		t.Fatalf("the item after it was routed too: %s", got)
+	}
+	if ok, err := f.core.RouteItem(f.ctx, first); err != nil || ok {
+		t.Fatalf("item %d routed again: %v, %v", first, ok, err)
 	}
 }

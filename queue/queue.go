@@ -49,10 +49,12 @@ const (
 type Payload struct {
 	ItemID int64 `json:"item_id,omitempty"`
 	// ItemIDs are the items of a routing task that routes several.
-	ItemIDs    []int64 `json:"item_ids,omitempty"`
-	DeliveryID int64   `json:"delivery_id,omitempty"`
-	Check      string  `json:"check,omitempty"`
-	At         int64   `json:"at,omitempty"`
+	ItemIDs []int64 `json:"item_ids,omitempty"`
+	// Round is a reconciler's attempt at a routing task (0: intake's own).
+	Round      int    `json:"round,omitempty"`
+	DeliveryID int64  `json:"delivery_id,omitempty"`
+	Check      string `json:"check,omitempty"`
+	At         int64  `json:"at,omitempty"`
 }
 
 // DecodePayload reads a task body; a body that does not decode can never
@@ -91,9 +93,9 @@ func RouteTask(itemIDs []int64, round int) (*asynq.Task, []asynq.Option) {
 	if round > 0 {
 		id += ":" + strconv.Itoa(round)
 	}
-	p := Payload{ItemIDs: itemIDs}
+	p := Payload{ItemIDs: itemIDs, Round: round}
 	if len(itemIDs) == 1 {
-		p = Payload{ItemID: itemIDs[0]}
+		p = Payload{ItemID: itemIDs[0], Round: round}
 	}
 	return asynq.NewTask(TypeRoute, mustJSON(p)), []asynq.Option{
 		asynq.Queue(QueueCritical), asynq.TaskID(id),
@@ -237,9 +239,12 @@ func (c *Client) push(key int64, j job) {
 // transaction and a few statements whatever it holds, so a burst is routed
 // by a few large ones. A task that follows the previous one by more than
 // routeLinger is queued at once: at a steady pace nothing waits.
+// At most routeWaitingMax items wait for a task: beyond that (Redis down or
+// slow) an item is left to the reconciler, which finds it in the database.
 const (
-	routeLinger    = 5 * time.Millisecond
-	routeTaskItems = 200
+	routeLinger     = 5 * time.Millisecond
+	routeTaskItems  = 200
+	routeWaitingMax = 10000
 )
 
 // RouteItem asks for an item to be routed, in a task it shares with the
@@ -251,8 +256,15 @@ func (c *Client) RouteItem(itemID int64) {
 		return
 	}
 	c.routeMu.Lock()
-	c.routeIDs = append(c.routeIDs, itemID)
+	full := len(c.routeIDs) >= routeWaitingMax
+	if !full {
+		c.routeIDs = append(c.routeIDs, itemID)
+	}
 	c.routeMu.Unlock()
+	if full {
+		c.log.Warn("routing buffer full; the reconciler will make up for it", "item_id", itemID)
+		return
+	}
 	select {
 	case c.routeWanted <- struct{}{}:
 	default: // a task is wanted already; it will carry this item too
@@ -274,14 +286,24 @@ func (c *Client) runRouting() {
 		c.routeIDs = nil
 		c.routeMu.Unlock()
 		last = time.Now()
-		for chunk := range slices.Chunk(ids, routeTaskItems) {
-			t, o := RouteTask(chunk, 0)
-			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-			err := c.Enqueue(ctx, t, o...)
-			cancel()
-			if err != nil {
-				c.log.Warn("queue routing; the reconciler will make up for it", "items", len(chunk), "err", err)
-			}
+		c.queueRouting(ids)
+	}
+}
+
+// queueRouting queues the routing tasks of ids. At the first task Redis does
+// not take it gives up on the rest, which the reconciler finds in the
+// database: with Redis down, each attempt would wait out its timeout while
+// more items pile up, and shutting down would wait for them all.
+func (c *Client) queueRouting(ids []int64) {
+	for i, chunk := range slices.Collect(slices.Chunk(ids, routeTaskItems)) {
+		t, o := RouteTask(chunk, 0)
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		err := c.Enqueue(ctx, t, o...)
+		cancel()
+		if err != nil {
+			c.log.Warn("queue routing; the reconciler will make up for it",
+				"items", len(ids)-i*routeTaskItems, "err", err)
+			return
 		}
 	}
 }

@@ -35,8 +35,8 @@ func TestRouteTask(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := p.RouteIDs(); !slices.Equal(got, tc.ids) {
-			t.Errorf("%v: the task routes %v", tc.ids, got)
+		if got := p.RouteIDs(); !slices.Equal(got, tc.ids) || p.Round != tc.round {
+			t.Errorf("%v round %d: the task routes %v in round %d", tc.ids, tc.round, got, p.Round)
 		}
 	}
 	// a task of an earlier version named one item in item_id

@@ -76,13 +76,15 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	return mux
 }
 
-// handleRoute routes the task's items.
+// handleRoute routes the task's items. Intake's tasks also take the items
+// stored after theirs; the reconciler's do not: their item may be old, and
+// the index of waiting items is full of dead entries from there on.
 func (w *Worker) handleRoute(ctx context.Context, t *asynq.Task) error {
 	p, err := DecodePayload(t.Payload())
 	if err != nil {
 		return err
 	}
-	_, err = w.core.RouteItems(ctx, p.RouteIDs())
+	_, err = w.core.RouteItems(ctx, p.RouteIDs(), p.Round == 0)
 	return err
 }
 

@@ -615,8 +615,8 @@ func parseCounts(b []byte, c *domain.Counts) error {
 	return nil
 }
 
-// QueryCube reads a cube's rows summed into the groups asked for, in the
-// order of their keys.
+// QueryCube reads a cube's rows summed into the groups asked for, a row per
+// group in no particular order (SortCubeRows orders them).
 func (q *Q) QueryCube(ctx context.Context, cq CubeQuery) ([]CubeRow, error) {
 	query, args, err := cq.sql()
 	if err != nil {

@@ -69,7 +69,7 @@ for n in $SIZES; do
 		sleep 0.2
 	done
 	echo "-- console pages (scripts/console-pages.sh: server time of each page, signed in as its role)"
-	scripts/console-pages.sh "http://127.0.0.1:$PORT" "$url" $ADMIN_PASSWORD 20
+	scripts/console-pages.sh "http://127.0.0.1:$PORT" "$url" "$ADMIN_PASSWORD" 20
 	echo "-- load run: ${LOAD_SECONDS}s of mixed traffic, as fast as it goes"
 	bin/hotline load --url "http://127.0.0.1:$PORT" --duration "${LOAD_SECONDS}s" --rate 0 \
 		--admin-password $ADMIN_PASSWORD --webhook-secret bench-webhook-secret-0123456789abcdef0123 --platform-key bench-key

@@ -11,6 +11,7 @@ base=$1 db=$2 admin_pw=$3 n=${4:-20}
 sql() { psql "$db" -Atc "$1"; }
 unit=$(sql "SELECT primary_unit_code FROM items WHERE status IN ('dispatched', 'accepted')
 	GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
+[ -n "$unit" ] || { echo "no unit has open items in $db: load demo data first" >&2; exit 1; }
 read -r id phone < <(sql "SELECT id, citizen_phone FROM items WHERE primary_unit_code = '$unit'
 	AND citizen_phone <> '' ORDER BY id DESC LIMIT 1" | tr '|' ' ')
 today=$(TZ=Asia/Shanghai date +%F)
