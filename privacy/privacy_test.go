@@ -702,3 +702,29 @@ func TestScrubNumbers(t *testing.T) {
 		}
 	}
 }
+
+// TestHandlerKeepsTheRequestID: a request id of ours (a UUID) is logged as it
+// is, though its groups may hold sixteen digits in fours like a bank card;
+// the same digits under another key, or anything else under request_id, are
+// scrubbed.
+func TestHandlerKeepsTheRequestID(t *testing.T) {
+	const id = "f8ad1234-5678-4901-8234-567890b04d41" // 1234-5678-4901-8234 reads as a card
+	for _, tc := range []struct {
+		key, value string
+		kept       bool
+	}{
+		{"request_id", id, true},
+		{"client_request_id", id, false},
+		{"request_id", "card 6222 0212 3456 7890 123", false},
+	} {
+		var buf bytes.Buffer
+		slog.New(privacy.NewHandler(slog.NewJSONHandler(&buf, nil))).Info("http", tc.key, tc.value)
+		var line map[string]any
+		if err := json.Unmarshal(buf.Bytes(), &line); err != nil {
+			t.Fatal(err)
+		}
+		if got := line[tc.key]; (got == tc.value) != tc.kept {
+			t.Errorf("%s=%q logged as %q; kept as is: %v, want %v", tc.key, tc.value, got, got == tc.value, tc.kept)
+		}
+	}
+}
