@@ -18,28 +18,36 @@ import (
 // changed since the last run: it recomputes each changed item's contribution
 // (domain.Count), and adds the difference to every cube. It returns how many
 // items it processed. Only one process rolls up at a time.
+//
+// It stops at the first batch that does not fill up rather than when no mark
+// is left: under steady intake marks keep arriving, and a loop chasing them
+// rolled up a few dozen items at a time, each batch paying its statements
+// again. What arrives meanwhile waits for the next run (a second later),
+// and statistics fold it in until then.
 func (c *Core) RollupStats(ctx context.Context) (int, error) {
+	const limit = 1000
 	total := 0
 	for {
-		n, err := c.rollupBatch(ctx, 1000)
+		n, marks, err := c.rollupBatch(ctx, limit)
 		total += n
-		if err != nil || n == 0 {
+		if err != nil || marks < limit {
 			return total, err
 		}
 	}
 }
 
-func (c *Core) rollupBatch(ctx context.Context, limit int) (int, error) {
-	n := 0
-	err := c.store.Tx(ctx, func(q *repo.Q) error {
+// rollupBatch rolls up the items of up to limit change marks and returns
+// how many items and marks it took.
+func (c *Core) rollupBatch(ctx context.Context, limit int) (n, marks int, err error) {
+	err = c.store.Tx(ctx, func(q *repo.Q) error {
 		if ok, err := q.TryXactLock(ctx, "stats_rollup"); err != nil || !ok {
 			return err
 		}
-		ids, err := q.ClaimDirty(ctx, limit)
+		ids, claimed, err := q.ClaimDirty(ctx, limit)
 		if err != nil || len(ids) == 0 {
 			return err
 		}
-		n = len(ids)
+		n, marks = len(ids), claimed
 		outcomes, err := q.Outcomes(ctx, ids)
 		if err != nil {
 			return err
@@ -78,7 +86,7 @@ func (c *Core) rollupBatch(ctx context.Context, limit int) (int, error) {
 		}
 		return q.ApplyCubeDeltas(ctx, deltas)
 	})
-	return n, err
+	return n, marks, err
 }
 
 // cumHorizons reads the horizon of every cumulative cube and moves it past

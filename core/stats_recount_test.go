@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lib/pq"
+
 	"hotline/core"
 	"hotline/demodata"
 	"hotline/domain"
@@ -325,5 +327,34 @@ func TestVerifyCatchesADamagedCumulativeRollup(t *testing.T) {
 		if rep, err := f.core.VerifyStats(ctx, false); err != nil || !rep.OK() {
 			t.Fatalf("verify after the rebuild: %v\n%s", err, rep)
 		}
+	}
+}
+
+// TestRollupTakesEveryMarkInFullBatches: with more change marks waiting than
+// a batch takes, and the same items marked several times, one roll-up run
+// takes them all (it stops only at a batch that does not fill up), and the
+// roll-ups then equal a recount.
+func TestRollupTakesEveryMarkInFullBatches(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newFixture(t)
+	var ids []int64
+	for i := range 40 {
+		ids = append(ids, f.call(t, fmt.Sprintf("139%08d", i)))
+	}
+	// 2,600 marks over 40 items: two full batches and a part
+	if _, err := f.store.DB().Exec(`INSERT INTO stats_dirty (item_id)
+		SELECT ($1::bigint[])[1 + g % 40] FROM generate_series(1, 2600) g`, pq.Array(ids)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.core.RollupStats(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var left int
+	if err := f.store.DB().Get(&left, `SELECT count(*) FROM stats_dirty`); err != nil || left != 0 {
+		t.Fatalf("%d marks left after one run (%v)", left, err)
+	}
+	if rep, err := f.core.VerifyStats(ctx, false); err != nil || !rep.OK() {
+		t.Fatalf("verify: %v\n%s", err, rep)
 	}
 }

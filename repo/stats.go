@@ -210,14 +210,22 @@ const outcomeSelect = `SELECT i.id, i.received_at, coalesce(i.primary_unit_code,
 	i.handle_seconds, r.satisfaction, r.stars, r.resolved`
 
 // ClaimDirty takes up to limit change marks off stats_dirty for this
-// transaction and returns the distinct items they name; concurrent workers
-// take disjoint sets.
-func (q *Q) ClaimDirty(ctx context.Context, limit int) ([]int64, error) {
-	var out []int64
-	err := sqlxSelect(ctx, q, "read claim dirty", &out, `WITH d AS (DELETE FROM stats_dirty WHERE id IN (
+// transaction and returns the distinct items they name and how many marks it
+// took (limit when more may be waiting); concurrent workers take disjoint
+// sets.
+func (q *Q) ClaimDirty(ctx context.Context, limit int) ([]int64, int, error) {
+	var rows []struct {
+		ItemID int64 `db:"item_id"`
+		Marks  int   `db:"marks"`
+	}
+	err := sqlxSelect(ctx, q, "read claim dirty", &rows, `WITH d AS (DELETE FROM stats_dirty WHERE id IN (
 			SELECT id FROM stats_dirty ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING item_id)
-		SELECT DISTINCT item_id FROM d ORDER BY item_id`, limit)
-	return out, err
+		SELECT item_id, count(*) AS marks FROM d GROUP BY item_id ORDER BY item_id`, limit)
+	ids, marks := make([]int64, len(rows)), 0
+	for i, r := range rows {
+		ids[i], marks = r.ItemID, marks+r.Marks
+	}
+	return ids, marks, err
 }
 
 // CountDirty counts the changed items waiting for the roll-up.
