@@ -3,16 +3,12 @@ package core_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
 	"hotline/core"
 	"hotline/demodata"
 	"hotline/domain"
-	"hotline/repo"
-	"hotline/testenv"
 )
 
 // TestFigureListCountsEqualTheirLists: the count over a figure's list (the
@@ -23,26 +19,14 @@ import (
 func TestFigureListCountsEqualTheirLists(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := repo.Open(ctx, testenv.Database(t), 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
-	if _, err := demodata.Run(ctx, store, demodata.Options{Items: 2000, Years: 1, Seed: 11, Units: 4, Conns: 2, Location: loc},
-		slog.New(slog.DiscardHandler)); err != nil {
-		t.Fatal(err)
-	}
-	c := core.New(store, &Tasks{}, core.Settings{Location: loc}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	c, store := demoCore(t, demodata.Options{Items: 2000, Years: 1, Seed: 11, Units: 4})
 	db := store.DB()
 	var coHandled int
 	if err := db.Get(&coHandled, `SELECT count(*) FROM items WHERE cardinality(co_unit_codes) > 0`); err != nil || coHandled == 0 {
 		t.Fatalf("the demo data co-handles no item (%d, %v): the test would prove nothing", coHandled, err)
 	}
 
+	loc := c.Location()
 	now := c.Now().In(loc)
 	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, loc)
 	ranges := [][2]time.Time{{month.AddDate(0, -6, 0), month.AddDate(0, 1, 0)}, {month.AddDate(0, -3, 9), month.AddDate(0, -1, 20)}}

@@ -20,6 +20,27 @@ import (
 	"hotline/testenv"
 )
 
+// demoCore is a core over a private database filled by demodata as opts
+// asks (two connections, Asia/Shanghai).
+func demoCore(t *testing.T, opts demodata.Options) (*core.Core, *repo.Store) {
+	t.Helper()
+	ctx := context.Background()
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := repo.Open(ctx, testenv.Database(t), 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = store.Close() })
+	opts.Conns, opts.Location = 2, loc
+	if _, err := demodata.Run(ctx, store, opts, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	return core.New(store, &Tasks{}, core.Settings{Location: loc}, slog.New(slog.NewTextHandler(io.Discard, nil))), store
+}
+
 // recountFact is a row of item_facts as the recount reads it.
 type recountFact struct {
 	Day      time.Time `db:"day"`
@@ -207,20 +228,7 @@ func compareGroups(t *testing.T, name string, got, want map[string]domain.Counts
 func TestStatsEqualARecountOfEveryGrouping(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := repo.Open(ctx, testenv.Database(t), 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
-	if _, err := demodata.Run(ctx, store, demodata.Options{Items: 3000, Years: 3, Seed: 7, Units: 6, Conns: 2, Location: loc},
-		slog.New(slog.DiscardHandler)); err != nil {
-		t.Fatal(err)
-	}
-	c := core.New(store, &Tasks{}, core.Settings{Location: loc}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	c, store := demoCore(t, demodata.Options{Items: 3000, Years: 3, Seed: 7, Units: 6})
 	manager := domain.Viewer{ID: 1, Role: domain.RoleManager}
 	now := c.Now()
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
